@@ -1,0 +1,90 @@
+/** Replies built from content: static intent answers, proposal status, notices, the calendar, "mis datos". */
+import type { Content } from '../content/load.js';
+import type { Notice, Proposal, Reply } from '../types.js';
+import type { UserData } from '../store/store.js';
+import { fillFacts, fillSlots } from './facts.js';
+import { calendarPosition, formatDate, receptionState } from './timeline.js';
+import { summaryText } from '../dialog/proposal.js';
+
+export function say(content: Content, key: keyof Content['messages']['messages'], slots: Record<string, string | number> = {}): string {
+  return fillSlots(content.messages.messages[key], slots);
+}
+
+/** A static answer from an intent file, facts filled in. */
+export function staticAnswer(content: Content, answer: { text: string; options?: string[] }): Reply {
+  return { text: fillFacts(answer.text, content.facts).trim(), ...(answer.options?.length ? { options: answer.options } : {}) };
+}
+
+const day = (iso: string) => formatDate(iso.slice(0, 10));
+
+export function proposalStatus(content: Content, p: Proposal): Reply {
+  const m = content.messages;
+  let text = say(content, 'status_found', { id: p.id, title: p.title, status: m.status_labels[p.status], date: day(p.createdAt) });
+  if (p.answer) text += `\n\n${say(content, 'status_answer', { answer: p.answer })}`;
+  return { text };
+}
+
+export function proposalList(content: Content, proposals: Proposal[]): Reply {
+  const m = content.messages;
+  if (!proposals.length) return { text: say(content, 'status_none_yet'), options: [m.options.start] };
+  const lines = proposals.slice(0, 10).map((p) => `- **${p.id}** ${p.title}: ${m.status_labels[p.status]}`);
+  return { text: `${say(content, 'status_list_intro', { count: proposals.length })}\n${lines.join('\n')}` };
+}
+
+export function noticeReply(content: Content, notice: Notice, proposal: Proposal | undefined): Reply {
+  const m = content.messages;
+  const status = proposal ? m.status_labels[proposal.status] : '';
+  let text = say(content, 'notice_status_changed', { id: notice.proposalId, title: proposal?.title ?? '', status });
+  if (proposal?.answer) text += `\n\n${say(content, 'status_answer', { answer: proposal.answer })}`;
+  return { text };
+}
+
+export function timelineReply(content: Content, now: Date): Reply {
+  const c = content.consultation;
+  const { current, next } = calendarPosition(c, now);
+  const first = [...c.stages].sort((a, b) => a.start.localeCompare(b.start))[0]!;
+  const parts: string[] = [];
+  if (!current.length && next === first) {
+    parts.push(say(content, 'timeline_before', { consultation: c.name, start: formatDate(first.start) }));
+  } else if (!current.length && !next) {
+    parts.push(say(content, 'timeline_after', { consultation: c.name }));
+  }
+  for (const s of current) parts.push(say(content, 'timeline_current', { stage: s.name, description: s.description, end: formatDate(s.end) }));
+  if (next) parts.push(say(content, 'timeline_next', { stage: next.name, start: formatDate(next.start) }));
+  const reception = receptionState(c, now);
+  if (reception.state === 'open') {
+    parts.push(say(content, 'timeline_reception_open', { end: formatDate(reception.stage.end) }));
+    return { text: parts.join('\n\n'), options: [content.messages.options.start] };
+  }
+  return { text: parts.join('\n\n') };
+}
+
+/** What happens after a submission, per the calendar. */
+export function submittedReply(content: Content, p: Proposal, now: Date): Reply {
+  const c = content.consultation;
+  const reception = receptionState(c, now).stage;
+  const after = [...c.stages].sort((a, b) => a.start.localeCompare(b.start)).find((s) => s.start > reception.end);
+  return {
+    text: say(content, 'submitted', {
+      id: p.id,
+      reception_end: formatDate(reception.end),
+      next_stage: after?.name ?? '',
+      next_start: after ? formatDate(after.start) : '',
+    }),
+    options: [content.messages.options.my_proposals],
+  };
+}
+
+/** Everything stored about a person, in their own words. */
+export function myDataReply(content: Content, data: UserData): Reply {
+  const m = content.messages;
+  if (!data.proposals.length && !data.session && !data.notices.length) return { text: say(content, 'my_data_empty') };
+  const parts = [say(content, 'my_data_intro')];
+  for (const p of data.proposals) {
+    parts.push(`**${p.id}** (${m.status_labels[p.status]}, ${day(p.createdAt)})\n${summaryText(content, { ...p, ...p.contact })}`);
+  }
+  if (data.session?.form === 'proposal') {
+    parts.push(`${say(content, 'my_data_draft')}\n${summaryText(content, data.session.draft)}`);
+  }
+  return { text: parts.join('\n\n'), options: [m.options.delete_data] };
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The `cabildo` command line: `chat`, `classify`, `proposals …`, `check`.
+ * Run as `npm run -s cabildo -- <command>`.
+ */
+import { Command } from 'commander';
+import { CabildoError, ContentError } from '../errors.js';
+import { chat } from './chat.js';
+import { check } from './check.js';
+import { classify } from './classify.js';
+import { exportProposals, listProposals, setProposalStatus, showProposal } from './proposals.js';
+
+const program = new Command('cabildo').description('Cabildo: open-government Q&A and proposal intake').showHelpAfterError();
+
+program
+  .command('chat')
+  .description('talk to Cabildo in the terminal')
+  .option('--json', 'read one message per line from stdin, print one JSON line per message')
+  .option('--user <id>', 'channel user id', 'terminal')
+  .option('--channel <name>', 'channel name', 'cli')
+  .action((o: { json?: boolean; user: string; channel: string }) => chat(o));
+
+program
+  .command('classify')
+  .description('print the intent of each stdin line as JSON')
+  .action(() => classify());
+
+const proposals = program.command('proposals').description('staff tools on the proposals store');
+proposals
+  .command('list')
+  .description('list proposals, newest first')
+  .option('--status <status>', 'only this status')
+  .option('--territory <text>', 'only territories containing this text')
+  .action((o: { status?: string; territory?: string }) => listProposals(o));
+proposals.command('show <id>').description('show one proposal').action((id: string) => showProposal(id));
+proposals
+  .command('status <id> <status>')
+  .description('change a status (recibida, en_revision, seleccionada, no_seleccionada, retirada)')
+  .option('--answer <text>', 'the reasoned answer the citizen will see')
+  .action((id: string, status: string, o: { answer?: string }) => setProposalStatus(id, status, o.answer));
+proposals
+  .command('export')
+  .description('export every proposal')
+  .option('--format <format>', 'csv or json', 'csv')
+  .option('--open-data', 'drop personal fields and mask emails, phones and RUTs in the text')
+  .action((o: { format: string; openData?: boolean }) => exportProposals(o.format, o.openData === true));
+
+program
+  .command('check')
+  .description('validate intents/ and data/')
+  .action(() => check());
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ContentError) {
+    process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof CabildoError) {
+    process.stderr.write(`cabildo: ${error.message}\n`);
+  } else {
+    process.stderr.write(`cabildo: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  process.exitCode = 1;
+});

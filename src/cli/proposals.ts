@@ -1,0 +1,76 @@
+/** `cabildo proposals …`: staff tools on the store, each action recorded with who did it. */
+import { userInfo } from 'node:os';
+import { CabildoError } from '../errors.js';
+import { exportRecord, toCsv } from '../export/open-data.js';
+import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus } from '../types.js';
+import { findTrackingNumber } from '../nlu/rules.js';
+import { readSettings } from './config.js';
+import { openStore } from './open.js';
+
+/** Who is acting, for the audit trail: `CABILDO_ACTOR`, else the operating-system user. */
+function actor(): string {
+  return `cli:${process.env.CABILDO_ACTOR ?? userInfo().username}`;
+}
+
+function line(p: Proposal): string {
+  return `${p.id}  ${p.createdAt.slice(0, 10)}  ${p.status.padEnd(15)}  ${p.territory.slice(0, 20).padEnd(20)}  ${p.title}`;
+}
+
+export async function listProposals(filter: { status?: string; territory?: string }): Promise<void> {
+  const status = filter.status === undefined ? undefined : parseStatus(filter.status);
+  const store = await openStore();
+  try {
+    const proposals = store.list({ ...(status ? { status } : {}), ...(filter.territory ? { territory: filter.territory } : {}) });
+    process.stdout.write(proposals.length ? `${proposals.map(line).join('\n')}\n` : 'No proposals.\n');
+  } finally {
+    await store.close();
+  }
+}
+
+export async function showProposal(id: string): Promise<void> {
+  const store = await openStore();
+  try {
+    const p = store.get(parseId(id));
+    if (!p) throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
+    const { userKey: _key, ...shown } = p;
+    process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function setProposalStatus(id: string, status: string, answer: string | undefined): Promise<void> {
+  const settings = readSettings();
+  const store = await openStore(settings);
+  try {
+    const p = await store.setStatus(parseId(id), { status: parseStatus(status), ...(answer ? { answer } : {}), actor: actor() }, settings.clock());
+    if (!p) throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
+    process.stdout.write(`${p.id} is now ${p.status}.${p.userKey ? ' The citizen will see it on their next message.' : ''}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function exportProposals(format: string, openData: boolean): Promise<void> {
+  if (format !== 'csv' && format !== 'json') throw new CabildoError('CONFIG_INVALID', `--format must be csv or json (got ${JSON.stringify(format)}).`);
+  const settings = readSettings();
+  const store = await openStore(settings);
+  try {
+    const records = store.list().reverse().map((p) => exportRecord(p, openData));
+    await store.audit({ at: settings.clock().toISOString(), actor: actor(), action: openData ? 'export_open_data' : 'export', detail: `${records.length} ${format}` });
+    process.stdout.write(format === 'csv' ? toCsv(records, openData) : `${JSON.stringify(records, null, 2)}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+function parseStatus(value: string): ProposalStatus {
+  if ((PROPOSAL_STATUSES as readonly string[]).includes(value)) return value as ProposalStatus;
+  throw new CabildoError('CONFIG_INVALID', `Unknown status ${JSON.stringify(value)}; use one of: ${PROPOSAL_STATUSES.join(', ')}.`);
+}
+
+function parseId(value: string): string {
+  const id = findTrackingNumber(value);
+  if (!id) throw new CabildoError('CONFIG_INVALID', `${JSON.stringify(value)} is not a tracking number (expected GA-2026-000123).`);
+  return id;
+}

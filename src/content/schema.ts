@@ -1,0 +1,200 @@
+/**
+ * Schemas for the content a municipality edits: intents, facts, the consultation calendar,
+ * the proposal form and the bot's own wording. Validated once at start and by `cabildo check`.
+ */
+import { z } from 'zod';
+import { INTENT_NAMES, MAX_OPTION_LENGTH, MAX_OPTIONS } from '../types.js';
+
+export const MIN_EXAMPLES = 15;
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+export const optionsSchema = z
+  .array(text.max(MAX_OPTION_LENGTH, `an option has at most ${MAX_OPTION_LENGTH} characters`))
+  .max(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`);
+
+export const ACTIONS = ['timeline', 'proposal.start', 'proposal.status', 'data_deletion'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const intentFileSchema = z
+  .object({
+    intent: z.enum(INTENT_NAMES, { error: (issue) => `unknown intent name ${JSON.stringify(issue.input)}` }),
+    examples: z.array(text).min(MIN_EXAMPLES, `at least ${MIN_EXAMPLES} examples`),
+    answer: z.strictObject({ text, options: optionsSchema.optional() }).optional(),
+    action: z.enum(ACTIONS).optional(),
+  })
+  .strict()
+  .refine((f) => (f.answer === undefined) !== (f.action === undefined), {
+    message: 'needs exactly one of `answer` or `action`',
+  });
+export type IntentFile = z.infer<typeof intentFileSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+
+export const factSchema = z.strictObject({
+  value: text,
+  source: text,
+  as_of: text.optional(),
+});
+export const knowledgeSchema = z.strictObject({
+  facts: z.record(z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'fact ids are lowercase words joined by dots'), factSchema),
+});
+export type Fact = z.infer<typeof factSchema>;
+
+export const STAGE_IDS = [
+  'awareness',
+  'reception',
+  'work_tables',
+  'results',
+  'selection',
+  'draft_consultation',
+  'plan_publication',
+] as const;
+export type StageId = (typeof STAGE_IDS)[number];
+
+export const consultationSchema = z
+  .strictObject({
+    name: text,
+    territory: text,
+    organizer: text,
+    url: z.url().optional(),
+    /** Where "today" is reckoned; dates in `stages` are local dates there. */
+    timezone: z.string().default('America/Santiago'),
+    stages: z
+      .array(
+        z.strictObject({
+          id: z.enum(STAGE_IDS),
+          name: text,
+          description: text,
+          start: isoDate,
+          end: isoDate,
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((c, ctx) => {
+    c.stages.forEach((s, i) => {
+      if (s.end < s.start) ctx.addIssue({ code: 'custom', path: ['stages', i, 'end'], message: `ends (${s.end}) before it starts (${s.start})` });
+    });
+    if (!c.stages.some((s) => s.id === 'reception')) {
+      ctx.addIssue({ code: 'custom', path: ['stages'], message: 'needs a stage with id `reception` (proposal reception)' });
+    }
+  });
+export type Consultation = z.infer<typeof consultationSchema>;
+export type Stage = Consultation['stages'][number];
+
+const fieldPrompt = z.strictObject({
+  label: text.max(MAX_OPTION_LENGTH),
+  question: text,
+  example: text,
+});
+
+/** Wording of the proposal form: one entry per field, plus re-asks by reason code. */
+export const proposalFormSchema = z.strictObject({
+  fields: z.strictObject({
+    title: fieldPrompt,
+    problem: fieldPrompt,
+    description: fieldPrompt,
+    actors: fieldPrompt,
+    components: fieldPrompt,
+    institution: fieldPrompt,
+    pillars: fieldPrompt,
+    territory: fieldPrompt,
+    name: fieldPrompt,
+    organization: fieldPrompt,
+    email: fieldPrompt,
+  }),
+  reasons: z.strictObject({
+    empty: text,
+    no_letters: text,
+    too_short: text,
+    too_long: text,
+    unknown_pillar: text,
+    unknown_territory: text,
+    invalid_email: text,
+    yes_or_no: text,
+  }),
+});
+export type ProposalForm = z.infer<typeof proposalFormSchema>;
+
+/** The bot's own sentences, keyed by what they are for; `{name}` marks a value filled in. */
+export const MESSAGE_KEYS = [
+  'start_intro',
+  'consent_question',
+  'summary_intro',
+  'summary_question',
+  'contact_anonymous',
+  'edit_which',
+  'edit_unknown',
+  'submitted',
+  'submit_failed',
+  'cancelled',
+  'nothing_to_cancel',
+  'back_at_start',
+  'resume',
+  'dialog_help',
+  'too_many_attempts',
+  'session_expired',
+  'reception_not_open',
+  'reception_closed',
+  'status_found',
+  'status_not_found',
+  'status_none_yet',
+  'status_list_intro',
+  'status_answer',
+  'notice_status_changed',
+  'deletion_confirm',
+  'deletion_done',
+  'deletion_nothing',
+  'deletion_kept',
+  'my_data_intro',
+  'my_data_empty',
+  'my_data_draft',
+  'timeline_current',
+  'timeline_next',
+  'timeline_before',
+  'timeline_after',
+  'timeline_reception_open',
+  'empty_message',
+  'message_truncated',
+  'internal_error',
+] as const;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+
+export const messagesSchema = z.strictObject({
+  messages: z.strictObject(Object.fromEntries(MESSAGE_KEYS.map((k) => [k, text])) as Record<MessageKey, typeof text>),
+  status_labels: z.strictObject({
+    recibida: text,
+    en_revision: text,
+    seleccionada: text,
+    no_seleccionada: text,
+    retirada: text,
+  }),
+  pillar_labels: z.strictObject({
+    transparency: text,
+    participation: text,
+    accountability: text,
+    collaboration: text,
+    innovation: text,
+  }),
+  options: z.strictObject({
+    yes: text,
+    no: text,
+    confirm: text,
+    edit: text,
+    cancel: text,
+    back: text,
+    skip: text,
+    help: text,
+    start: text,
+    my_proposals: text,
+    delete_data: text,
+  }),
+});
+export type Messages = z.infer<typeof messagesSchema>;
+
+export const territoriesSchema = z.strictObject({
+  national: z.array(text).min(1),
+  regions: z.array(z.strictObject({ name: text, aliases: z.array(text).default([]) })).min(1),
+});
+export type Territories = z.infer<typeof territoriesSchema>;

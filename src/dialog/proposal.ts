@@ -1,0 +1,254 @@
+/**
+ * The proposal form: the commitment's fields in the order the seeds give them, then consent and
+ * optional contact, then a summary to confirm, edit or cancel. Pure: it takes the state and the
+ * text and returns what to do; the engine does the writing and the knowledge answers.
+ */
+import type { Content } from '../content/load.js';
+import { normalize } from '../nlu/normalize.js';
+import {
+  PILLARS,
+  type DialogState,
+  type Pillar,
+  type ProposalDraft,
+  type ProposalFields,
+  type ProposalStep,
+  type Reply,
+} from '../types.js';
+import * as validate from './validators.js';
+import type { Reason, Validation } from './validators.js';
+
+export type ProposalState = Extract<DialogState, { form: 'proposal' }>;
+
+/** The commitment's fields, as numbered in the summary. */
+export const FIELD_STEPS = ['title', 'problem', 'description', 'actors', 'components', 'institution', 'pillars', 'territory'] as const;
+type FieldStep = (typeof FIELD_STEPS)[number];
+type ContactStep = 'name' | 'organization' | 'email';
+
+/** Failed tries on one question before the form explains again and offers help or cancel. */
+export const MAX_ATTEMPTS = 3;
+
+/** Minimum letters and digits per free-text field: enough to say something, never a style test. */
+const MIN_LENGTH: Record<Exclude<FieldStep, 'pillars' | 'territory'> | ContactStep, number> = {
+  title: 5,
+  problem: 20,
+  description: 20,
+  actors: 3,
+  components: 10,
+  institution: 3,
+  name: 2,
+  organization: 2,
+  email: 0,
+};
+
+export type FormOutcome =
+  /** Keep going: save `state`, send `replies`. */
+  | { kind: 'continue'; state: ProposalState; replies: Reply[] }
+  /** The person left the form. */
+  | { kind: 'cancelled'; replies: Reply[] }
+  /** The person confirmed: store `proposal`; on failure keep `state` (the summary). */
+  | { kind: 'submit'; proposal: ProposalFields & { consent: boolean; contact?: ProposalDraft }; state: ProposalState }
+  /** The text is a question: answer it, then send `reask` to resume. */
+  | { kind: 'interrupt'; state: ProposalState; reask: Reply };
+
+const COMMANDS: Record<string, 'cancel' | 'back' | 'help'> = {
+  cancelar: 'cancel', cancela: 'cancel', cancel: 'cancel', salir: 'cancel', anular: 'cancel', 'cancelar propuesta': 'cancel',
+  atras: 'back', volver: 'back', anterior: 'back', 'volver atras': 'back', 'ir atras': 'back',
+  ayuda: 'help', help: 'help', 'necesito ayuda': 'help',
+};
+const SKIP = new Set(['omitir', 'saltar', 'no', 'paso', 'ninguno', 'ninguna', 'no tengo', 'sin', 'siguiente', 'skip']);
+const CONFIRM = new Set(['confirmar', 'confirmo', 'si', 'enviar', 'enviala', 'si enviar', 'si confirmo', 'ok', 'dale', 'listo', 'esta bien']);
+const EDIT = /^(editar|cambiar|corregir|modificar)\b ?(.*)$/;
+
+/** Starts the form at its first question. */
+export function startProposal(content: Content, now: Date): { state: ProposalState; replies: Reply[] } {
+  const state: ProposalState = { v: 1, form: 'proposal', step: 'title', draft: {}, trail: [], attempts: 0, editing: false, updatedAt: now.toISOString() };
+  const first = ask(content, state);
+  return { state, replies: [{ text: `${content.messages.messages.start_intro}\n\n${first.text}`, ...optionsOf(first) }] };
+}
+
+/**
+ * One answer to the form. `isQuestion` tells whether the text is a knowledge question the
+ * engine can answer instead (decided by the engine, which owns understanding).
+ */
+export function continueProposal(content: Content, state: ProposalState, text: string, isQuestion: boolean, now: Date): FormOutcome {
+  const at = now.toISOString();
+  const folded = normalize(text);
+  const command = COMMANDS[folded];
+  if (command === 'cancel') return { kind: 'cancelled', replies: [{ text: content.messages.messages.cancelled, options: [content.messages.options.start] }] };
+  if (command === 'back') return back(content, state, at);
+  if (command === 'help') {
+    return continueWith({ ...state, updatedAt: at }, [helpReply(content, state)]);
+  }
+  if (isQuestion) return { kind: 'interrupt', state: { ...state, updatedAt: at }, reask: ask(content, state) };
+
+  if (state.step === 'summary') return summaryAnswer(content, state, folded, at);
+
+  const result = validateStep(content, state.step, text, folded);
+  if (!result.ok) return failed(content, state, result.reason, at);
+  const draft = { ...state.draft, ...result.value };
+  return continueWith(...advance(content, { ...state, draft, attempts: 0, updatedAt: at }));
+}
+
+function validateStep(content: Content, step: Exclude<ProposalStep, 'summary'>, text: string, folded: string): Validation<ProposalDraft> {
+  const wrap = <T>(v: Validation<T>, build: (value: T) => ProposalDraft): Validation<ProposalDraft> => (v.ok ? { ok: true, value: build(v.value) } : v);
+  switch (step) {
+    case 'pillars':
+      return wrap(validate.pillars(text), (pillars) => ({ pillars }));
+    case 'territory':
+      return wrap(validate.territory(text, content.territories), (territory) => ({ territory }));
+    case 'consent':
+      return wrap(validate.yesNo(text), (consent) => (consent ? { consent } : { consent, name: undefined, organization: undefined, email: undefined }));
+    case 'name':
+    case 'organization':
+      if (SKIP.has(folded)) return { ok: true, value: { [step]: undefined } };
+      return wrap(validate.freeText(text, MIN_LENGTH[step]), (value) => ({ [step]: value }));
+    case 'email':
+      if (SKIP.has(folded)) return { ok: true, value: { email: undefined } };
+      return wrap(validate.email(text), (email) => ({ email }));
+    default:
+      return wrap(validate.freeText(text, MIN_LENGTH[step]), (value) => ({ [step]: value }));
+  }
+}
+
+/** The step after a valid answer: the next in order, or back to the summary when editing. */
+function advance(content: Content, state: ProposalState): [ProposalState, Reply[]] {
+  const next = nextStep(state);
+  const moved: ProposalState = { ...state, step: next, trail: [...state.trail, state.step], editing: next === 'summary' ? false : state.editing };
+  return [moved, [ask(content, moved)]];
+}
+
+function nextStep(state: ProposalState): ProposalStep {
+  const { step, draft, editing } = state;
+  if (step === 'consent') return draft.consent ? 'name' : 'summary';
+  if (step === 'name') return 'organization';
+  if (step === 'organization') return 'email';
+  if (step === 'email') return 'summary';
+  if (editing) return 'summary';
+  return step === 'territory' ? 'consent' : FIELD_STEPS[FIELD_STEPS.indexOf(step as FieldStep) + 1]!;
+}
+
+function back(content: Content, state: ProposalState, at: string): FormOutcome {
+  if (state.editing) {
+    const summary: ProposalState = { ...state, step: 'summary', editing: false, choosingField: false, attempts: 0, updatedAt: at };
+    return continueWith(summary, [ask(content, summary)]);
+  }
+  if (state.choosingField) {
+    const summary: ProposalState = { ...state, choosingField: false, attempts: 0, updatedAt: at };
+    return continueWith(summary, [ask(content, summary)]);
+  }
+  const previous = state.trail.at(-1);
+  if (!previous) return continueWith({ ...state, updatedAt: at }, [withPrefix(content.messages.messages.back_at_start, ask(content, state))]);
+  const moved: ProposalState = { ...state, step: previous, trail: state.trail.slice(0, -1), attempts: 0, updatedAt: at };
+  return continueWith(moved, [ask(content, moved)]);
+}
+
+function failed(content: Content, state: ProposalState, reason: Reason, at: string): FormOutcome {
+  const attempts = state.attempts + 1;
+  const m = content.messages;
+  if (attempts >= MAX_ATTEMPTS) {
+    const reply: Reply = { text: `${m.messages.too_many_attempts}\n\n${explain(content, state.step)}`, options: [m.options.help, m.options.cancel] };
+    return continueWith({ ...state, attempts: 0, updatedAt: at }, [reply]);
+  }
+  const question = ask(content, state);
+  return continueWith({ ...state, attempts, updatedAt: at }, [withPrefix(content.form.reasons[reason], question)]);
+}
+
+function summaryAnswer(content: Content, state: ProposalState, folded: string, at: string): FormOutcome {
+  const m = content.messages;
+  if (state.choosingField) return editField(content, state, folded, at);
+  if (CONFIRM.has(folded)) {
+    const d = state.draft;
+    const proposal = {
+      title: d.title!, problem: d.problem!, description: d.description!, actors: d.actors!, components: d.components!,
+      institution: d.institution!, pillars: d.pillars!, territory: d.territory!, consent: d.consent === true,
+      ...(d.consent ? { contact: { name: d.name, organization: d.organization, email: d.email } } : {}),
+    };
+    return { kind: 'submit', proposal, state: { ...state, updatedAt: at } };
+  }
+  const edit = EDIT.exec(folded);
+  if (edit) {
+    if (edit[2]) return editField(content, state, edit[2], at);
+    const choosing: ProposalState = { ...state, choosingField: true, updatedAt: at };
+    return continueWith(choosing, [{ text: m.messages.edit_which, options: editOptions(content) }]);
+  }
+  return continueWith({ ...state, updatedAt: at }, [ask(content, state)]);
+}
+
+/** Editable entries of the summary: the eight fields, then the contact details. */
+function editOptions(content: Content): string[] {
+  return [...FIELD_STEPS.map((s) => content.form.fields[s].label), content.form.fields.name.label];
+}
+
+function editField(content: Content, state: ProposalState, answer: string, at: string): FormOutcome {
+  const labels = editOptions(content).map((l) => normalize(l));
+  const n = Number(answer);
+  let index = Number.isInteger(n) && n >= 1 && n <= labels.length ? n - 1 : labels.indexOf(answer);
+  if (index < 0) index = labels.findIndex((l) => l.startsWith(answer) && answer.length >= 3);
+  if (index < 0) {
+    return continueWith({ ...state, choosingField: true, updatedAt: at }, [{ text: content.messages.messages.edit_unknown, options: editOptions(content) }]);
+  }
+  const step: ProposalStep = index < FIELD_STEPS.length ? FIELD_STEPS[index]! : 'consent';
+  const editing: ProposalState = { ...state, step, editing: true, choosingField: false, attempts: 0, updatedAt: at };
+  return continueWith(editing, [ask(content, editing)]);
+}
+
+/** The question for the current step, with its worked example and the options that fit it. */
+export function ask(content: Content, state: ProposalState): Reply {
+  const { form, messages: m } = content;
+  const step = state.step;
+  switch (step) {
+    case 'consent':
+      return { text: m.messages.consent_question, options: [m.options.yes, m.options.no] };
+    case 'summary':
+      return {
+        text: `${m.messages.summary_intro}\n\n${summaryText(content, state.draft)}\n\n${m.messages.summary_question}`,
+        options: [m.options.confirm, m.options.edit, m.options.cancel],
+      };
+    case 'name':
+    case 'organization':
+    case 'email':
+      return { text: `${form.fields[step].question}\n\n**Ejemplo:** ${form.fields[step].example}`, options: [m.options.skip, m.options.cancel] };
+    default: {
+      const number = FIELD_STEPS.indexOf(step) + 1;
+      const options = step === 'pillars' ? PILLARS.map((p) => content.messages.pillar_labels[p]).filter((l) => l.length <= 20) : [m.options.back, m.options.cancel];
+      if (step === 'territory') options.unshift(content.territories.national[0]!);
+      return { text: `**(${number}/${FIELD_STEPS.length})** ${form.fields[step].question}\n\n**Ejemplo:** ${form.fields[step].example}`, options };
+    }
+  }
+}
+
+function explain(content: Content, step: ProposalStep): string {
+  if (step === 'summary' || step === 'consent') return ask(content, { step } as ProposalState).text;
+  const field = content.form.fields[step];
+  return `${field.question}\n\n**Ejemplo:** ${field.example}`;
+}
+
+function helpReply(content: Content, state: ProposalState): Reply {
+  const m = content.messages;
+  const current = state.step === 'summary' ? ask(content, state).text : explain(content, state.step);
+  return { text: `${m.messages.dialog_help}\n\n${current}`, options: [m.options.back, m.options.cancel] };
+}
+
+/** The proposal as the person will see it before confirming. */
+export function summaryText(content: Content, draft: ProposalDraft): string {
+  const f = content.form.fields;
+  const pillars = (draft.pillars ?? []).map((p: Pillar) => content.messages.pillar_labels[p]).join(', ');
+  const lines = [
+    ...FIELD_STEPS.map((s, i) => `${i + 1}. **${f[s].label}:** ${s === 'pillars' ? pillars : (draft[s] ?? '')}`),
+  ];
+  const contact = [draft.name, draft.organization, draft.email].filter(Boolean).join(', ');
+  lines.push(`9. **${f.name.label}:** ${draft.consent && contact ? contact : content.messages.messages.contact_anonymous}`);
+  return lines.join('\n');
+}
+
+function withPrefix(prefix: string, reply: Reply): Reply {
+  return { ...reply, text: `${prefix}\n\n${reply.text}` };
+}
+
+function optionsOf(reply: Reply): Pick<Reply, 'options'> {
+  return reply.options ? { options: reply.options } : {};
+}
+
+function continueWith(state: ProposalState, replies: Reply[]): FormOutcome {
+  return { kind: 'continue', state, replies };
+}

@@ -1,0 +1,77 @@
+/**
+ * Proposals as open data: no personal field at all, and emails, phone numbers and RUTs that
+ * people typed into the free text masked. What stays is what the consultation publishes.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Proposal } from '../types.js';
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+// RUT: 12.345.678-5, 12345678-K, 123456785 (with its check digit).
+const RUT = /\b\d{1,2}\.?\d{3}\.?\d{3}[‐-]?[\dkK]\b/g;
+// Chilean phones: +56 9 1234 5678, 9 8765 4321, 22 123 4567, with or without spaces, dots, dashes.
+const PHONE = /(?:\+?\s?56[\s.-]?)?(?:\(?\d{1,2}\)?[\s.-]?)?\d{4}[\s.-]?\d{4}\b/g;
+
+export function maskPersonalData(text: string): string {
+  return text.replace(EMAIL, '[correo]').replace(RUT, '[RUT]').replace(PHONE, '[teléfono]');
+}
+
+export interface ExportedProposal {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  status: string;
+  channel: string;
+  title: string;
+  problem: string;
+  description: string;
+  actors: string;
+  components: string;
+  institution: string;
+  pillars: string;
+  territory: string;
+  answer: string;
+  contact_name?: string;
+  contact_organization?: string;
+  contact_email?: string;
+}
+
+const FREE_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution', 'territory', 'answer'] as const;
+
+/** One flat record per proposal; `openData` drops personal fields and masks the free text. */
+export function exportRecord(p: Proposal, openData: boolean): ExportedProposal {
+  const record: ExportedProposal = {
+    id: p.id,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    status: p.status,
+    channel: p.channel,
+    title: p.title,
+    problem: p.problem,
+    description: p.description,
+    actors: p.actors,
+    components: p.components,
+    institution: p.institution,
+    pillars: p.pillars.join(';'),
+    territory: p.territory,
+    answer: p.answer ?? '',
+  };
+  if (openData) {
+    for (const field of FREE_TEXT) record[field] = maskPersonalData(record[field]);
+    return record;
+  }
+  return { ...record, contact_name: p.contact?.name ?? '', contact_organization: p.contact?.organization ?? '', contact_email: p.contact?.email ?? '' };
+}
+
+/**
+ * CSV with a header row. Cells starting with `=`, `+`, `-` or `@` are escaped so a spreadsheet
+ * opening the file does not run them as formulas.
+ */
+export function toCsv(records: ExportedProposal[], openData: boolean): string {
+  const columns = Object.keys(exportRecord(EMPTY, openData));
+  return stringify(records, { header: true, columns, escape_formulas: true });
+}
+
+const EMPTY: Proposal = {
+  id: '', createdAt: '', updatedAt: '', channel: '', title: '', problem: '', description: '', actors: '', components: '',
+  institution: '', pillars: [], territory: '', consent: false, status: 'recibida', history: [],
+};

@@ -1,0 +1,63 @@
+/**
+ * Text clean-up in two strengths: `cleanText` keeps what a person wrote (for storage and
+ * display), `normalize` folds it for matching (case, accents, punctuation, stretched letters,
+ * chat spellings).
+ */
+import { tokenizer } from './natural.js';
+
+// Zero-width and bidi marks, BOM and C0/C1 controls except tab and newline: invisible, and a
+// way to smuggle text past checks.
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFFD]/g;
+
+/** Plain text as a person meant it: NFC, no invisible or control characters, tidy whitespace. */
+export function cleanText(raw: string): string {
+  return raw
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(INVISIBLE, '')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** True when the text has at least one letter or digit (not only emoji, symbols or spaces). */
+export function hasWords(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
+
+/** Common chat spellings and abbreviations, mapped to the word they stand for. */
+const CHAT_SPELLINGS: Record<string, string> = {
+  q: 'que', k: 'que', ke: 'que', qe: 'que', xq: 'porque', pq: 'porque', porq: 'porque', xk: 'porque',
+  pa: 'para', pal: 'para el', x: 'por', xa: 'para', d: 'de', tb: 'tambien', tmb: 'tambien', tbn: 'tambien',
+  wena: 'buena', wenas: 'buenas', weno: 'bueno', wenos: 'buenos', ola: 'hola', hla: 'hola', holi: 'hola',
+  xfa: 'por favor', xfavor: 'por favor', porfa: 'por favor', porfis: 'por favor', pls: 'por favor',
+  grax: 'gracias', grcs: 'gracias', graxias: 'gracias', grasias: 'gracias', gracia: 'gracias', thx: 'gracias',
+  bn: 'bien', msj: 'mensaje', info: 'informacion', cmo: 'como', dnd: 'donde', kiero: 'quiero', qiero: 'quiero',
+  toy: 'estoy', tai: 'estas', estai: 'estas', sabi: 'sabes', cachai: 'entiendes', nose: 'no se', ns: 'no se',
+  chao: 'chao', chau: 'chao', bye: 'chao', aca: 'aca', ud: 'usted', uds: 'ustedes', xd: '', jaja: '', jajaja: '',
+  ogp: 'ogp', aga: 'ogp', mga: 'mesa gobierno abierto', ga: 'gobierno abierto', muni: 'municipalidad',
+  gob: 'gobierno', gobno: 'gobierno', govierno: 'gobierno',
+};
+
+/**
+ * Folds a message for matching: lower case, no accents (ñ becomes n, as people often type it),
+ * punctuation to spaces, letters stretched three or more times squeezed ("holaaa" → "hola"),
+ * chat spellings expanded.
+ */
+export function normalize(text: string): string {
+  const folded = cleanText(text)
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/(\p{L})\1{2,}/gu, '$1');
+  return tokenizer
+    .tokenize(folded.replace(/_/g, ' '))
+    .map((t) => CHAT_SPELLINGS[t] ?? t)
+    .filter((t) => t.length > 0)
+    .join(' ');
+}
+
+/** The words of a normalised text. */
+export function words(normalized: string): string[] {
+  return normalized.length ? normalized.split(' ') : [];
+}

@@ -1,0 +1,61 @@
+/**
+ * Understanding one message: certain rules first, then the classifier, then the out-of-scope
+ * guard, which answers `none` rather than risk a wrong topic.
+ */
+import type { IntentFile } from '../content/schema.js';
+import { INTENT_NAMES, MAX_MESSAGE_LENGTH, type IntentMatch, type IntentName } from '../types.js';
+import { IntentClassifier } from './classifier.js';
+import { cleanText, normalize } from './normalize.js';
+import { findTrackingNumber } from './rules.js';
+
+export interface UnderstandOptions {
+  /** Below this classifier confidence the answer is `none`. */
+  minConfidence?: number;
+  /** Below this share of known words the message is out of the domain's vocabulary. */
+  minCoverage?: number;
+  /** At or above this out-of-scope share from the scope model the answer is `none`. */
+  maxOutOfScope?: number;
+  /** The Bayes model's additive smoothing. */
+  smoothing?: number;
+}
+
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+export const DEFAULT_MIN_COVERAGE = 0.5;
+export const DEFAULT_MAX_OUT_OF_SCOPE = 0.5;
+
+export interface Understander {
+  understand(text: string): IntentMatch;
+}
+
+/** Trains the classifier on the intents' examples and returns the understanding function. */
+export function createUnderstander(intents: Map<IntentName, IntentFile>, options: UnderstandOptions = {}): Understander {
+  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+  const maxOutOfScope = options.maxOutOfScope ?? DEFAULT_MAX_OUT_OF_SCOPE;
+  const examples = [...intents.values()].flatMap((f) => f.examples.map((text) => ({ intent: f.intent, text: normalize(text) })));
+  const classifier = new IntentClassifier(examples, options.smoothing);
+  // A message that is one of the examples (after normalising) means that example's intent:
+  // option labels and stock phrases never depend on the classifier's mood.
+  const memorised = new Map(examples.map((e) => [e.text, e.intent]));
+  const known = new Set<string>(INTENT_NAMES);
+
+  return {
+    understand(raw: string): IntentMatch {
+      const text = cleanText(raw).slice(0, MAX_MESSAGE_LENGTH);
+      const trackingNumber = findTrackingNumber(text);
+      if (trackingNumber) return { intent: 'proposal.status', confidence: 1, source: 'rule', trackingNumber };
+      const normalized = normalize(text);
+      const exact = memorised.get(normalized);
+      if (exact) return { intent: exact, confidence: 1, source: 'example' };
+      const c = classifier.classify(normalized);
+      const intent = known.has(c.intent) ? (c.intent as IntentName) : 'none';
+      if (c.contentWords === 0 || c.coverage < minCoverage || c.topicWords === 0) {
+        return { intent: 'none', confidence: 1 - c.coverage, source: 'out_of_scope' };
+      }
+      if (intent === 'none' || c.outOfScope >= maxOutOfScope || c.confidence < minConfidence) {
+        return { intent: 'none', confidence: Math.max(c.outOfScope, 1 - c.confidence), source: 'out_of_scope' };
+      }
+      return { intent, confidence: c.confidence, source: 'classifier' };
+    },
+  };
+}

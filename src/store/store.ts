@@ -1,0 +1,242 @@
+/**
+ * The store: proposals, per-user dialog state, tracking-number counters, notices and the staff
+ * audit trail, in one lowdb document. Reads are synchronous from memory; every change is
+ * written before the promise that made it resolves, so an acknowledgement means "on disk".
+ */
+import { Low } from 'lowdb';
+import type { UserKeyer } from './user-key.js';
+import { formatTrackingNumber } from '../nlu/rules.js';
+import { CabildoError } from '../errors.js';
+import type {
+  AuditEntry,
+  Contact,
+  DialogState,
+  Notice,
+  Proposal,
+  ProposalFields,
+  ProposalStatus,
+} from '../types.js';
+
+export interface StoreData {
+  v: 1;
+  proposals: Proposal[];
+  sessions: Record<string, DialogState>;
+  /** Last tracking number issued, per year. */
+  counters: Record<string, number>;
+  notices: Notice[];
+  audit: AuditEntry[];
+}
+
+export function emptyStoreData(): StoreData {
+  return { v: 1, proposals: [], sessions: {}, counters: {}, notices: [], audit: [] };
+}
+
+export interface NewProposal extends ProposalFields {
+  channel: string;
+  userKey: string;
+  consent: boolean;
+  contact?: Contact;
+}
+
+export interface ProposalFilter {
+  status?: ProposalStatus;
+  /** Matched without case or accents, as a substring of the territory. */
+  territory?: string;
+}
+
+/** Everything the store holds about one person, for "mis datos". */
+export interface UserData {
+  proposals: Proposal[];
+  session?: DialogState;
+  notices: Notice[];
+}
+
+export class Store {
+  private readonly db: Low<StoreData>;
+  private readonly byId = new Map<string, Proposal>();
+  private scheduled: Promise<void> | null = null;
+  private lastWrite: Promise<void> = Promise.resolve();
+  private readonly onClose: () => void;
+
+  /** The keyed hash that stands for a channel user everywhere in the store. */
+  readonly userKey: UserKeyer;
+
+  constructor(db: Low<StoreData>, userKey: UserKeyer, onClose: () => void = () => {}) {
+    this.db = db;
+    this.userKey = userKey;
+    this.onClose = onClose;
+    for (const p of db.data.proposals) this.byId.set(p.id, p);
+  }
+
+  session(userKey: string): DialogState | undefined {
+    return this.db.data.sessions[userKey];
+  }
+
+  async setSession(userKey: string, state: DialogState | undefined): Promise<void> {
+    if (state) this.db.data.sessions[userKey] = state;
+    else if (this.db.data.sessions[userKey]) delete this.db.data.sessions[userKey];
+    else return;
+    await this.persist();
+  }
+
+  /**
+   * Stores a proposal under the next tracking number of `year` (the consultation's local year,
+   * which the caller knows); resolves once it is on disk.
+   */
+  async submit(input: NewProposal, now: Date, year: number = now.getUTCFullYear()): Promise<Proposal> {
+    const seq = (this.db.data.counters[year] ?? 0) + 1;
+    const at = now.toISOString();
+    const proposal: Proposal = {
+      id: formatTrackingNumber(year, seq),
+      createdAt: at,
+      updatedAt: at,
+      channel: input.channel,
+      userKey: input.userKey,
+      title: input.title,
+      problem: input.problem,
+      description: input.description,
+      actors: input.actors,
+      components: input.components,
+      institution: input.institution,
+      pillars: input.pillars,
+      territory: input.territory,
+      consent: input.consent,
+      ...(input.consent && input.contact ? { contact: input.contact } : {}),
+      status: 'recibida',
+      history: [{ status: 'recibida', at, by: 'citizen' }],
+    };
+    this.db.data.counters[year] = seq;
+    this.db.data.proposals.push(proposal);
+    this.byId.set(proposal.id, proposal);
+    try {
+      await this.persist();
+    } catch (error) {
+      // Not on disk, so not acknowledged: take it back so a retry does not file it twice.
+      // The number stays used; a gap is better than two proposals with one number.
+      this.db.data.proposals = this.db.data.proposals.filter((p) => p !== proposal);
+      this.byId.delete(proposal.id);
+      throw error;
+    }
+    return proposal;
+  }
+
+  get(id: string): Proposal | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Proposals, newest first. */
+  list(filter: ProposalFilter = {}): Proposal[] {
+    const territory = filter.territory ? fold(filter.territory) : undefined;
+    return this.db.data.proposals
+      .filter((p) => (!filter.status || p.status === filter.status) && (!territory || fold(p.territory).includes(territory)))
+      .reverse();
+  }
+
+  byUser(userKey: string): Proposal[] {
+    return this.db.data.proposals.filter((p) => p.userKey === userKey).reverse();
+  }
+
+  /**
+   * Changes a proposal's status as a staff member, records who did it, and leaves a notice for
+   * the citizen. Returns undefined when there is no such proposal.
+   */
+  async setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<Proposal | undefined> {
+    const proposal = this.byId.get(id);
+    if (!proposal) return undefined;
+    const at = now.toISOString();
+    proposal.status = change.status;
+    proposal.updatedAt = at;
+    if (change.answer !== undefined) proposal.answer = change.answer;
+    proposal.history.push({ status: change.status, at, by: change.actor, ...(change.answer !== undefined ? { answer: change.answer } : {}) });
+    this.db.data.audit.push({ at, actor: change.actor, action: 'status', proposalId: id, detail: change.status });
+    if (proposal.userKey) {
+      this.db.data.notices.push({ userKey: proposal.userKey, channel: proposal.channel, proposalId: id, createdAt: at });
+    }
+    await this.persist();
+    return proposal;
+  }
+
+  /** Records a staff action that changes nothing else (a listing, an export). */
+  async audit(entry: AuditEntry): Promise<void> {
+    this.db.data.audit.push(entry);
+    await this.persist();
+  }
+
+  hasNotices(userKey: string): boolean {
+    return this.db.data.notices.some((n) => n.userKey === userKey);
+  }
+
+  /** Removes and returns the notices waiting for a person. */
+  async takeNotices(userKey: string): Promise<Notice[]> {
+    const mine = this.db.data.notices.filter((n) => n.userKey === userKey);
+    if (!mine.length) return [];
+    this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
+    await this.persist();
+    return mine;
+  }
+
+  /** Every person with notices waiting, for channels that can write first. */
+  pendingNotices(): Notice[] {
+    return [...this.db.data.notices];
+  }
+
+  userData(userKey: string): UserData {
+    const session = this.session(userKey);
+    return {
+      proposals: this.byUser(userKey),
+      ...(session ? { session } : {}),
+      notices: this.db.data.notices.filter((n) => n.userKey === userKey),
+    };
+  }
+
+  /**
+   * Forgets a person: contact details erased, proposals withdrawn and unlinked from them (kept,
+   * anonymous, as `retirada`), dialog state and notices dropped. Returns how many proposals changed.
+   */
+  async eraseUser(userKey: string, now: Date): Promise<number> {
+    const at = now.toISOString();
+    const mine = this.db.data.proposals.filter((p) => p.userKey === userKey);
+    for (const p of mine) {
+      delete p.contact;
+      delete p.userKey;
+      p.consent = false;
+      p.updatedAt = at;
+      if (p.status !== 'retirada') {
+        p.status = 'retirada';
+        p.history.push({ status: 'retirada', at, by: 'citizen' });
+      }
+    }
+    delete this.db.data.sessions[userKey];
+    this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
+    await this.persist();
+    return mine.length;
+  }
+
+  /** Waits for every write in flight, then releases the file. */
+  async close(): Promise<void> {
+    await this.scheduled?.catch(() => {});
+    await this.lastWrite;
+    this.onClose();
+  }
+
+  /**
+   * Writes the whole document. Changes made in the same tick share one serialisation, and lowdb's
+   * writer (steno) coalesces writes queued behind a running one, so 200 concurrent submissions
+   * cost a handful of writes, and each caller still resolves only after a write holding its change.
+   */
+  private persist(): Promise<void> {
+    this.scheduled ??= Promise.resolve().then(() => {
+      this.scheduled = null;
+      const write = this.db.write().catch((cause: unknown) => {
+        throw new CabildoError('STORE_WRITE_FAILED', `Could not write the store: ${(cause as Error).message}`, { cause });
+      });
+      this.lastWrite = write.catch(() => {});
+      return write;
+    });
+    return this.scheduled;
+  }
+}
+
+function fold(s: string): string {
+  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+}

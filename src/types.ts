@@ -1,0 +1,203 @@
+/**
+ * The domain types every front end and module shares. All plain JSON: no class instances,
+ * dates as ISO strings, so state can be stored, diffed and sent over any channel.
+ */
+
+/** The public list of intents: `classify` prints these names and evaluations score by them. */
+export const INTENT_NAMES = [
+  'greeting',
+  'goodbye',
+  'thanks',
+  'help',
+  'human',
+  'open_government',
+  'pillars',
+  'pillar.transparency',
+  'pillar.participation',
+  'pillar.accountability',
+  'pillar.innovation',
+  'ogp',
+  'ogp.membership',
+  'ogp.local',
+  'action_plan',
+  'chile.plans',
+  'commitment',
+  'commitment.examples',
+  'forum',
+  'participate',
+  'timeline',
+  'open_data',
+  'proposal.start',
+  'proposal.status',
+  'privacy',
+  'data_deletion',
+  'none',
+] as const;
+
+export type IntentName = (typeof INTENT_NAMES)[number];
+
+/** A message from a person, already translated out of the channel's payload. */
+export interface Inbound {
+  /** Channel name, e.g. `webchat`, `slack`, `whatsapp`, `cli`. */
+  channel: string;
+  /** The channel's own id for the person; stored only as a keyed hash. */
+  userId: string;
+  text: string;
+  /** Shown by some channels; never stored. */
+  displayName?: string;
+}
+
+/** What the bot says back: markdown subset (bold, lists, links) plus tappable options. */
+export interface Reply {
+  text: string;
+  /** At most {@link MAX_OPTIONS}, each at most {@link MAX_OPTION_LENGTH} characters. */
+  options?: string[];
+}
+
+export const MAX_OPTIONS = 10;
+export const MAX_OPTION_LENGTH = 20;
+/** Longest text the engine reads from one message; the rest is cut with a notice. */
+export const MAX_MESSAGE_LENGTH = 20_000;
+/** Longest answer accepted for one proposal field. */
+export const MAX_FIELD_LENGTH = 1_500;
+
+/** The result of understanding one message. */
+export interface IntentMatch {
+  intent: IntentName;
+  /** 0..1; 1 for certain rules. */
+  confidence: number;
+  /** How the intent was found: a certain pattern, a training example word for word, the classifier, or the out-of-scope guard. */
+  source: 'rule' | 'example' | 'classifier' | 'out_of_scope';
+  /** Present when the text holds a tracking number. */
+  trackingNumber?: string;
+}
+
+/** What one turn produced: the replies, and the intent acted on (null when the text answered a dialog question). */
+export interface TurnResult {
+  intent: IntentName | null;
+  replies: Reply[];
+}
+
+export const PROPOSAL_STATUSES = ['recibida', 'en_revision', 'seleccionada', 'no_seleccionada', 'retirada'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+export const PILLARS = ['transparency', 'participation', 'accountability', 'collaboration', 'innovation'] as const;
+export type Pillar = (typeof PILLARS)[number];
+
+/** Contact details, only with explicit consent; every field optional. */
+export interface Contact {
+  name?: string;
+  organization?: string;
+  email?: string;
+}
+
+/** The commitment fields a citizen writes, as the seeds define a commitment. */
+export interface ProposalFields {
+  title: string;
+  problem: string;
+  description: string;
+  actors: string;
+  components: string;
+  institution: string;
+  pillars: Pillar[];
+  territory: string;
+}
+
+export interface StatusChange {
+  status: ProposalStatus;
+  at: string;
+  /** Who changed it: a staff member's handle, `citizen`, or `system`. */
+  by: string;
+  answer?: string;
+}
+
+export interface Proposal extends ProposalFields {
+  /** Tracking number, `GA-<year>-<6 digits>`. */
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  channel: string;
+  /** Keyed hash of channel and user id; absent once the person asked to be forgotten. */
+  userKey?: string;
+  consent: boolean;
+  contact?: Contact;
+  status: ProposalStatus;
+  /** The staff's reasoned answer the citizen sees. */
+  answer?: string;
+  history: StatusChange[];
+}
+
+/** A message waiting for a person, left by a status change; worded when delivered. */
+export interface Notice {
+  userKey: string;
+  channel: string;
+  proposalId: string;
+  createdAt: string;
+}
+
+/** Staff actions, kept for accountability. */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  proposalId?: string;
+  detail?: string;
+}
+
+/** Steps of the proposal form: the commitment fields, then consent and optional contact, then the summary. */
+export const PROPOSAL_STEPS = [
+  'title',
+  'problem',
+  'description',
+  'actors',
+  'components',
+  'institution',
+  'pillars',
+  'territory',
+  'consent',
+  'name',
+  'organization',
+  'email',
+  'summary',
+] as const;
+export type ProposalStep = (typeof PROPOSAL_STEPS)[number];
+
+/** Answers collected so far; values already validated and normalised. */
+export interface ProposalDraft {
+  title?: string;
+  problem?: string;
+  description?: string;
+  actors?: string;
+  components?: string;
+  institution?: string;
+  pillars?: Pillar[];
+  territory?: string;
+  consent?: boolean;
+  name?: string;
+  organization?: string;
+  email?: string;
+}
+
+/**
+ * A person's conversation state between turns. Versioned: a record with another `v`, or older
+ * than the expiry, is dropped with a notice instead of being misread.
+ */
+export type DialogState =
+  | {
+      v: 1;
+      form: 'proposal';
+      step: ProposalStep;
+      draft: ProposalDraft;
+      /** Steps already answered, most recent last, for `atrás`. */
+      trail: ProposalStep[];
+      /** Failed tries on the current step. */
+      attempts: number;
+      /** True while changing one field from the summary: the next valid answer returns to it. */
+      editing: boolean;
+      /** True while the summary waits for the name or number of the field to change. */
+      choosingField?: boolean;
+      updatedAt: string;
+    }
+  | { v: 1; form: 'deletion'; updatedAt: string };
+
+export const DIALOG_STATE_VERSION = 1;
