@@ -10,6 +10,7 @@
 import { SparseBayes, stemmerEs, type BayesModel } from './natural.js';
 import { words } from './normalize.js';
 import { Vocabulary } from './vocabulary.js';
+import { NeighbourIndex, type Neighbour } from './neighbours.js';
 
 /**
  * Function words that say nothing about the topic. Unlike `natural`'s Spanish list, question
@@ -27,8 +28,6 @@ const STOPWORDS = new Set(
 
 export const OUT_OF_SCOPE = 'none';
 const CHAR_GRAM = 4;
-/** Share of a topic word's in-scope uses that its two main intents must hold. */
-const TOPIC_SHARE = 0.6;
 
 export interface Classification {
   /** The most likely in-scope intent. */
@@ -41,8 +40,8 @@ export interface Classification {
   coverage: number;
   /** Number of content words seen. */
   contentWords: number;
-  /** Content words that are topic words of some in-scope intent. */
-  topicWords: number;
+  /** The closest training examples. */
+  neighbours: Neighbour[];
 }
 
 export interface TrainingExample {
@@ -59,20 +58,22 @@ export class IntentClassifier {
   private readonly scope: Model;
   private readonly intents: Model;
   private readonly vocabulary: Vocabulary;
+  private readonly index: NeighbourIndex;
   private readonly stems = new Map<string, string>();
-  private readonly topics = new Set<string>();
 
   constructor(examples: TrainingExample[], smoothing = 0.1) {
     // The domain's vocabulary: words of out-of-scope examples are no sign of being in scope.
     this.vocabulary = new Vocabulary(examples.filter((e) => e.intent !== OUT_OF_SCOPE).flatMap((e) => contentWords(e.text)));
     this.scope = new Model(smoothing);
     this.intents = new Model(smoothing);
-    for (const e of examples) {
-      const { stems } = this.analyse(e.text);
-      this.scope.add(wordFeatures(stems), e.intent);
-      if (e.intent !== OUT_OF_SCOPE) this.intents.add(charFeatures(stems), e.intent);
+    // Examples are taken as written: correcting them towards the vocabulary would only blur
+    // out-of-scope examples into the domain (and cost a search per unknown word).
+    const analysed = examples.map((e) => ({ intent: e.intent, stems: contentWords(e.text).slice(0, MAX_WORDS).map((w) => this.stem(w)) }));
+    this.index = new NeighbourIndex(analysed.map((a) => ({ label: a.intent, features: charFeatures(a.stems) })));
+    for (const { intent, stems } of analysed) {
+      this.scope.add(wordFeatures(stems), intent);
+      if (intent !== OUT_OF_SCOPE) this.intents.add(charFeatures(stems), intent);
     }
-    for (const stem of topicStems(examples.map((e) => ({ intent: e.intent, stems: this.analyse(e.text).stems })))) this.topics.add(stem);
   }
 
   classify(normalized: string): Classification {
@@ -80,10 +81,10 @@ export class IntentClassifier {
     const coverage = total === 0 ? 0 : known / total;
     const scope = this.scope.scores(wordFeatures(stems));
     const intent = this.intents.scores(charFeatures(stems));
-    const topicWords = stems.filter((s) => this.topics.has(s)).length;
-    if (!intent) return { intent: OUT_OF_SCOPE, confidence: 0, outOfScope: 1, coverage, contentWords: total, topicWords };
+    const neighbours = this.index.nearest(charFeatures(stems), 5);
+    if (!intent) return { intent: OUT_OF_SCOPE, confidence: 0, outOfScope: 1, coverage, contentWords: total, neighbours };
     return {
-      topicWords,
+      neighbours,
       intent: intent.top,
       confidence: intent.share(intent.top),
       outOfScope: scope ? scope.share(OUT_OF_SCOPE) : 1,
@@ -142,31 +143,6 @@ class Model {
   }
 }
 
-/**
- * Topic words: stems that point to a few in-scope intents (most of their uses in one or two)
- * and are rare out of scope. "transparencia", "compromiso", "propuesta" are; "cuántos", "dónde",
- * "puedo" are not, however often they appear. An in-scope answer needs at least one.
- */
-function topicStems(examples: { intent: string; stems: string[] }[]): string[] {
-  const uses = new Map<string, Map<string, number>>();
-  for (const e of examples) {
-    for (const stem of new Set(e.stems)) {
-      const byIntent = uses.get(stem) ?? new Map<string, number>();
-      byIntent.set(e.intent, (byIntent.get(e.intent) ?? 0) + 1);
-      uses.set(stem, byIntent);
-    }
-  }
-  const topics: string[] = [];
-  for (const [stem, byIntent] of uses) {
-    const outside = byIntent.get(OUT_OF_SCOPE) ?? 0;
-    const inside = [...byIntent].filter(([i]) => i !== OUT_OF_SCOPE).map(([, n]) => n).sort((a, b) => b - a);
-    const total = inside.reduce((a, b) => a + b, 0);
-    if (total === 0 || outside * 2 > total) continue;
-    if ((inside[0]! + (inside[1] ?? 0)) / total >= TOPIC_SHARE) topics.push(stem);
-  }
-  return topics;
-}
-
 function wordFeatures(stems: string[]): string[] {
   const features = new Set(stems);
   for (let i = 1; i < stems.length; i++) features.add(`${stems[i - 1]}_${stems[i]}`);
@@ -174,7 +150,7 @@ function wordFeatures(stems: string[]): string[] {
 }
 
 function charFeatures(stems: string[]): string[] {
-  const features = new Set(stems);
+  const features = new Set(wordFeatures(stems));
   for (const stem of stems) {
     const padded = `<${stem}>`;
     for (let i = 0; i + CHAR_GRAM <= padded.length; i++) features.add(`#${padded.slice(i, i + CHAR_GRAM)}`);

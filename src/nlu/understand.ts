@@ -20,8 +20,8 @@ export interface UnderstandOptions {
 }
 
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
-export const DEFAULT_MIN_COVERAGE = 0.5;
-export const DEFAULT_MAX_OUT_OF_SCOPE = 0.5;
+export const DEFAULT_MIN_COVERAGE = 0.6;
+export const DEFAULT_MAX_OUT_OF_SCOPE = 0.4;
 
 export interface Understander {
   understand(text: string): IntentMatch;
@@ -49,10 +49,12 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
       if (exact) return { intent: exact, confidence: 1, source: 'example' };
       const c = classifier.classify(normalized);
       const intent = known.has(c.intent) ? (c.intent as IntentName) : 'none';
-      if (c.contentWords === 0 || c.coverage < minCoverage || c.topicWords === 0) {
+      if (c.contentWords === 0 || c.coverage < minCoverage) {
         return { intent: 'none', confidence: 1 - c.coverage, source: 'out_of_scope' };
       }
-      if (intent === 'none' || c.outOfScope >= maxOutOfScope || c.confidence < minConfidence) {
+      // The closest example being out of scope outweighs the Bayes models, which weigh words one by one.
+      const nearestOutOfScope = c.neighbours[0]?.label === 'none';
+      if (intent === 'none' || nearestOutOfScope || c.outOfScope >= maxOutOfScope || c.confidence < minConfidence) {
         return { intent: 'none', confidence: Math.max(c.outOfScope, 1 - c.confidence), source: 'out_of_scope' };
       }
       return { intent, confidence: c.confidence, source: 'classifier' };

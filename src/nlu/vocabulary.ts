@@ -1,11 +1,12 @@
 /**
  * Typo tolerance against the domain vocabulary: an unknown word is mapped to the closest known
- * word within a small edit distance ("trasparencia" → "transparencia"). Short words are left
- * alone, since one edit turns them into other real words.
+ * word within a small edit distance ("trasparencia" → "transparencia"): one edit under eight
+ * letters, two from eight on. Words under five letters are left alone, since one edit turns
+ * them into other real words ("colo" → "como").
  */
 import { damerauLevenshtein } from './natural.js';
 
-const MIN_LENGTH = 4;
+const MIN_LENGTH = 5;
 const CACHE_LIMIT = 10_000;
 
 export class Vocabulary {
@@ -39,7 +40,7 @@ export class Vocabulary {
   }
 
   private closest(word: string): string | null {
-    const maxDistance = word.length <= 5 ? 1 : 2;
+    const maxDistance = word.length < 8 ? 1 : 2;
     let best: string | null = null;
     let bestDistance = maxDistance + 1;
     let bestCount = 0;

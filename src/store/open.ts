@@ -7,18 +7,23 @@ import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 import { CabildoError } from '../errors.js';
 import { acquireLock } from './lock.js';
-import { emptyStoreData, Store, type StoreData } from './store.js';
+import { emptySessionData, emptyStoreData, Store, type SessionData, type StoreData } from './store.js';
 import { createUserKeyer, loadOrCreateSecret } from './user-key.js';
 
 /** The document's outline, checked on read; the records inside are Cabildo's own writing. */
 const storeDataSchema = z.looseObject({
   v: z.literal(1),
   proposals: z.array(z.looseObject({ id: z.string() })),
-  sessions: z.record(z.string(), z.unknown()),
   counters: z.record(z.string(), z.number().int()),
   notices: z.array(z.unknown()),
   audit: z.array(z.unknown()),
 });
+const sessionDataSchema = z.looseObject({ v: z.literal(1), sessions: z.record(z.string(), z.unknown()) });
+
+/** Dialog state lives beside the store: `data/db.json` → `data/db.sessions.json`. */
+export function sessionsFileFor(file: string): string {
+  return file.replace(/(\.json)?$/, '.sessions.json');
+}
 
 export interface FileStoreOptions {
   /** Key for hashing channel user ids; default: the `<file>.secret` beside the store, created once. */
@@ -34,26 +39,9 @@ export async function openFileStore(file: string, options: FileStoreOptions = {}
   const lock = acquireLock(file);
   try {
     const secret = options.secret ?? loadOrCreateSecret(`${file}.secret`);
-    // Compact JSON: the file is rewritten whole on each change, so every byte counts.
-    const db = new Low<StoreData>(new DataFile<StoreData>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyStoreData());
-    try {
-      await db.read();
-    } catch (cause) {
-      throw new CabildoError(
-        'STORE_CORRUPT',
-        `The store ${file} cannot be read (${(cause as Error).message}). It was left untouched: restore it from a backup or move it away, then start again.`,
-        { cause },
-      );
-    }
-    const shape = storeDataSchema.safeParse(db.data);
-    if (!shape.success) {
-      const issue = shape.error.issues[0]!;
-      throw new CabildoError(
-        'STORE_CORRUPT',
-        `The store ${file} is not a Cabildo store (${issue.path.join('.') || 'root'}: ${issue.message}). It was left untouched: restore it from a backup or move it away.`,
-      );
-    }
-    return new Store(db, createUserKeyer(secret), () => lock.release());
+    const records = await readDocument<StoreData>(file, emptyStoreData(), storeDataSchema);
+    const sessions = await readDocument<SessionData>(sessionsFileFor(file), emptySessionData(), sessionDataSchema);
+    return new Store(records, sessions, createUserKeyer(secret), () => lock.release());
   } catch (error) {
     lock.release();
     throw error;
@@ -62,5 +50,33 @@ export async function openFileStore(file: string, options: FileStoreOptions = {}
 
 /** A store that lives in memory only: the same code path as the file store, minus the disk. */
 export function openMemoryStore(secret: string = randomBytes(16).toString('hex')): Store {
-  return new Store(new Low<StoreData>(new Memory<StoreData>(), emptyStoreData()), createUserKeyer(secret));
+  return new Store(
+    new Low<StoreData>(new Memory<StoreData>(), emptyStoreData()),
+    new Low<SessionData>(new Memory<SessionData>(), emptySessionData()),
+    createUserKeyer(secret),
+  );
+}
+
+/** Reads one JSON document, refusing (and never overwriting) a file that does not parse or fit. */
+async function readDocument<T>(file: string, empty: T, schema: z.ZodType): Promise<Low<T>> {
+  // Compact JSON: the file is rewritten whole on each change, so every byte counts.
+  const db = new Low<T>(new DataFile<T>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), empty);
+  try {
+    await db.read();
+  } catch (cause) {
+    throw new CabildoError(
+      'STORE_CORRUPT',
+      `The store ${file} cannot be read (${(cause as Error).message}). It was left untouched: restore it from a backup or move it away, then start again.`,
+      { cause },
+    );
+  }
+  const shape = schema.safeParse(db.data);
+  if (!shape.success) {
+    const issue = shape.error.issues[0]!;
+    throw new CabildoError(
+      'STORE_CORRUPT',
+      `The store ${file} is not a Cabildo store (${issue.path.join('.') || 'root'}: ${issue.message}). It was left untouched: restore it from a backup or move it away.`,
+    );
+  }
+  return db;
 }

@@ -1,6 +1,8 @@
 /**
- * The store: proposals, per-user dialog state, tracking-number counters, notices and the staff
- * audit trail, in one lowdb document. Reads are synchronous from memory; every change is
+ * The store: proposals, tracking-number counters, notices and the staff audit trail in one lowdb
+ * document, and per-user dialog state in a second one beside it. Dialog state changes on almost
+ * every message while proposals change rarely; apart, a dialog step rewrites a few kilobytes
+ * instead of every proposal ever filed. Reads are synchronous from memory; every change is
  * written before the promise that made it resolves, so an acknowledgement means "on disk".
  */
 import { Low } from 'lowdb';
@@ -20,7 +22,6 @@ import type {
 export interface StoreData {
   v: 1;
   proposals: Proposal[];
-  sessions: Record<string, DialogState>;
   /** Last tracking number issued, per year. */
   counters: Record<string, number>;
   notices: Notice[];
@@ -28,7 +29,51 @@ export interface StoreData {
 }
 
 export function emptyStoreData(): StoreData {
-  return { v: 1, proposals: [], sessions: {}, counters: {}, notices: [], audit: [] };
+  return { v: 1, proposals: [], counters: {}, notices: [], audit: [] };
+}
+
+export interface SessionData {
+  v: 1;
+  sessions: Record<string, DialogState>;
+}
+
+export function emptySessionData(): SessionData {
+  return { v: 1, sessions: {} };
+}
+
+/**
+ * One lowdb document with coalesced writes. Changes made in the same tick share one
+ * serialisation, and lowdb's writer (steno) coalesces writes queued behind a running one, so
+ * 200 concurrent submissions cost a handful of writes; each caller still resolves only after
+ * a write that holds its change.
+ */
+export class Document<T> {
+  private scheduled: Promise<void> | null = null;
+  private lastWrite: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Low<T>) {}
+
+  get data(): T {
+    return this.db.data;
+  }
+
+  persist(): Promise<void> {
+    this.scheduled ??= Promise.resolve().then(() => {
+      this.scheduled = null;
+      const write = this.db.write().catch((cause: unknown) => {
+        throw new CabildoError('STORE_WRITE_FAILED', `Could not write the store: ${(cause as Error).message}`, { cause });
+      });
+      this.lastWrite = write.catch(() => {});
+      return write;
+    });
+    return this.scheduled;
+  }
+
+  /** Resolves once every change made so far is written (or has failed). */
+  async settled(): Promise<void> {
+    await this.scheduled?.catch(() => {});
+    await this.lastWrite;
+  }
 }
 
 export interface NewProposal extends ProposalFields {
@@ -52,31 +97,32 @@ export interface UserData {
 }
 
 export class Store {
-  private readonly db: Low<StoreData>;
+  private readonly db: Document<StoreData>;
+  private readonly sessions: Document<SessionData>;
   private readonly byId = new Map<string, Proposal>();
-  private scheduled: Promise<void> | null = null;
-  private lastWrite: Promise<void> = Promise.resolve();
   private readonly onClose: () => void;
 
   /** The keyed hash that stands for a channel user everywhere in the store. */
   readonly userKey: UserKeyer;
 
-  constructor(db: Low<StoreData>, userKey: UserKeyer, onClose: () => void = () => {}) {
-    this.db = db;
+  constructor(records: Low<StoreData>, sessions: Low<SessionData>, userKey: UserKeyer, onClose: () => void = () => {}) {
+    this.db = new Document(records);
+    this.sessions = new Document(sessions);
     this.userKey = userKey;
     this.onClose = onClose;
-    for (const p of db.data.proposals) this.byId.set(p.id, p);
+    for (const p of records.data.proposals) this.byId.set(p.id, p);
   }
 
   session(userKey: string): DialogState | undefined {
-    return this.db.data.sessions[userKey];
+    return this.sessions.data.sessions[userKey];
   }
 
   async setSession(userKey: string, state: DialogState | undefined): Promise<void> {
-    if (state) this.db.data.sessions[userKey] = state;
-    else if (this.db.data.sessions[userKey]) delete this.db.data.sessions[userKey];
+    const sessions = this.sessions.data.sessions;
+    if (state) sessions[userKey] = state;
+    else if (sessions[userKey]) delete sessions[userKey];
     else return;
-    await this.persist();
+    await this.sessions.persist();
   }
 
   /**
@@ -109,7 +155,7 @@ export class Store {
     this.db.data.proposals.push(proposal);
     this.byId.set(proposal.id, proposal);
     try {
-      await this.persist();
+      await this.db.persist();
     } catch (error) {
       // Not on disk, so not acknowledged: take it back so a retry does not file it twice.
       // The number stays used; a gap is better than two proposals with one number.
@@ -152,14 +198,14 @@ export class Store {
     if (proposal.userKey) {
       this.db.data.notices.push({ userKey: proposal.userKey, channel: proposal.channel, proposalId: id, createdAt: at });
     }
-    await this.persist();
+    await this.db.persist();
     return proposal;
   }
 
   /** Records a staff action that changes nothing else (a listing, an export). */
   async audit(entry: AuditEntry): Promise<void> {
     this.db.data.audit.push(entry);
-    await this.persist();
+    await this.db.persist();
   }
 
   hasNotices(userKey: string): boolean {
@@ -171,7 +217,7 @@ export class Store {
     const mine = this.db.data.notices.filter((n) => n.userKey === userKey);
     if (!mine.length) return [];
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
-    await this.persist();
+    await this.db.persist();
     return mine;
   }
 
@@ -206,35 +252,17 @@ export class Store {
         p.history.push({ status: 'retirada', at, by: 'citizen' });
       }
     }
-    delete this.db.data.sessions[userKey];
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
-    await this.persist();
+    await Promise.all([this.db.persist(), this.setSession(userKey, undefined)]);
     return mine.length;
   }
 
   /** Waits for every write in flight, then releases the file. */
   async close(): Promise<void> {
-    await this.scheduled?.catch(() => {});
-    await this.lastWrite;
+    await Promise.all([this.db.settled(), this.sessions.settled()]);
     this.onClose();
   }
 
-  /**
-   * Writes the whole document. Changes made in the same tick share one serialisation, and lowdb's
-   * writer (steno) coalesces writes queued behind a running one, so 200 concurrent submissions
-   * cost a handful of writes, and each caller still resolves only after a write holding its change.
-   */
-  private persist(): Promise<void> {
-    this.scheduled ??= Promise.resolve().then(() => {
-      this.scheduled = null;
-      const write = this.db.write().catch((cause: unknown) => {
-        throw new CabildoError('STORE_WRITE_FAILED', `Could not write the store: ${(cause as Error).message}`, { cause });
-      });
-      this.lastWrite = write.catch(() => {});
-      return write;
-    });
-    return this.scheduled;
-  }
 }
 
 function fold(s: string): string {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openFileStore } from '../../src/store/open.js';
+import { openFileStore, sessionsFileFor } from '../../src/store/open.js';
 import type { Proposal } from '../../src/types.js';
 import { ROOT } from '../helpers/conversation.js';
 import { sample } from '../helpers/sample.js';
@@ -87,6 +87,9 @@ describe('file store', () => {
     const raw = readFileSync(file, 'utf8');
     expect(raw).not.toContain('56912345678');
     expect(raw).toContain(key);
+    const sessions = readFileSync(sessionsFileFor(file), "utf8");
+    expect(sessions).toContain(key);
+    expect(sessions).not.toContain("56912345678");
     expect(existsSync(`${file}.secret`)).toBe(true);
     expect(statSync(`${file}.secret`).mode & 0o077).toBe(0);
     const again = await openFileStore(file);

@@ -1,0 +1,69 @@
+/** Accuracy and out-of-scope recall on the held-out set, for Cabildo and for nlp.js trained on the same files. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { Content } from '../src/content/load.js';
+import { createUnderstander } from '../src/nlu/understand.js';
+
+export interface Scores {
+  accuracy: number;
+  outOfScopeRecall: number;
+  trainMs: number;
+}
+
+export function heldout(root: string): { intent: string; text: string }[] {
+  return readFileSync(resolve(root, 'test/nlu/heldout.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [intent, text] = l.split('\t');
+      return { intent: intent!, text: text! };
+    });
+}
+
+async function score(rows: { intent: string; text: string }[], predict: (text: string) => Promise<string> | string) {
+  let inOk = 0;
+  let inN = 0;
+  let outOk = 0;
+  let outN = 0;
+  for (const r of rows) {
+    const got = await predict(r.text);
+    if (r.intent === 'none') {
+      outN++;
+      if (got === 'none') outOk++;
+    } else {
+      inN++;
+      if (got === r.intent) inOk++;
+    }
+  }
+  return { accuracy: inOk / inN, outOfScopeRecall: outOk / outN };
+}
+
+export async function cabildoScores(content: Content, root: string): Promise<Scores> {
+  const t = performance.now();
+  const nlu = createUnderstander(content.intents);
+  const trainMs = performance.now() - t;
+  return { ...(await score(heldout(root), (text) => nlu.understand(text).intent)), trainMs };
+}
+
+export async function nlpjsScores(content: Content, root: string): Promise<Scores> {
+  const require = createRequire(import.meta.url);
+  const { NlpManager } = require('node-nlp') as {
+    NlpManager: new (o: object) => {
+      addDocument(lang: string, text: string, intent: string): void;
+      train(): Promise<void>;
+      process(lang: string, text: string): Promise<{ intent: string }>;
+    };
+  };
+  const manager = new NlpManager({ languages: ['es'], nlu: { log: false }, autoSave: false, autoLoad: false });
+  for (const file of content.intents.values()) for (const e of file.examples) manager.addDocument('es', e, file.intent);
+  const t = performance.now();
+  await manager.train();
+  const trainMs = performance.now() - t;
+  // nlp.js answers its own "None" below its confidence threshold: that is out of scope too.
+  return { ...(await score(heldout(root), async (text) => {
+    const { intent } = await manager.process('es', text);
+    return intent === 'None' ? 'none' : intent;
+  })), trainMs };
+}

@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: the figures the README reports, from one run. This machine is shared and
+ * noisy; read medians and ratios, not single numbers.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadContent } from '../src/content/load.js';
+import { cabildoScores, nlpjsScores } from './nlu.js';
+import { engineLatency, percentile, submissionLatency } from './engine.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const f = (n: number, digits = 2) => n.toFixed(digits);
+const content = loadContent(root);
+
+console.log('# Cabildo benchmark\n');
+console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
+
+const ours = await cabildoScores(content, root);
+const theirs = await nlpjsScores(content, root);
+console.log('## Understanding (test/nlu/heldout.tsv)\n');
+console.log('| | in-scope accuracy | out-of-scope recall | training |');
+console.log('|---|---|---|---|');
+console.log(`| Cabildo (natural) | ${f(ours.accuracy, 3)} | ${f(ours.outOfScopeRecall, 3)} | ${f(ours.trainMs, 0)} ms |`);
+console.log(`| nlp.js (node-nlp) | ${f(theirs.accuracy, 3)} | ${f(theirs.outOfScopeRecall, 3)} | ${f(theirs.trainMs, 0)} ms |`);
+
+console.log('\n## Engine, mixed script of questions and full proposals, one core\n');
+console.log('| store | messages | messages/s | p50 | p99 |');
+console.log('|---|---|---|---|---|');
+for (const store of ['memory', 'file'] as const) {
+  const r = await engineLatency(root, store, 200);
+  console.log(`| ${store} | ${r.messages} | ${f(r.perSecond, 0)} | ${f(r.p50, 3)} ms | ${f(r.p99, 3)} ms |`);
+}
+
+const starts = Array.from({ length: 5 }, () =>
+  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('cold-start.ts', import.meta.url)), root], { encoding: 'utf8' })) as { fromProcessStart: number; createEngine: number },
+);
+const fromStart = starts.map((s) => s.fromProcessStart).sort((a, b) => a - b);
+const engineOnly = starts.map((s) => s.createEngine).sort((a, b) => a - b);
+console.log('\n## Cold start (median of 5 processes)\n');
+console.log(`- process start to engine ready, including tsx and training: ${f(percentile(fromStart, 50), 0)} ms`);
+console.log(`- createEngine alone (load and validate content, train): ${f(percentile(engineOnly, 50), 0)} ms`);
+
+console.log('\n## Submission latency (acknowledged = on disk), 40 sequential submissions\n');
+console.log('| proposals already stored | store file | p50 | p99 |');
+console.log('|---|---|---|---|');
+for (const existing of [1_000, 10_000]) {
+  const r = await submissionLatency(existing);
+  console.log(`| ${existing.toLocaleString('en')} | ${f(r.fileMb, 1)} MB | ${f(r.p50, 1)} ms | ${f(r.p99, 1)} ms |`);
+}

@@ -1,0 +1,53 @@
+/**
+ * Nearest training examples by cosine similarity of TF-IDF weighted features, through an
+ * inverted index. A message whose closest examples are out-of-scope ones is out of scope, even
+ * when the Bayes model, which weighs single words, leans to an in-scope intent.
+ */
+export interface Neighbour {
+  label: string;
+  similarity: number;
+}
+
+export class NeighbourIndex {
+  private readonly postings = new Map<string, { doc: number; weight: number }[]>();
+  private readonly idf = new Map<string, number>();
+  private readonly labels: string[] = [];
+
+  constructor(documents: { label: string; features: string[] }[]) {
+    const df = new Map<string, number>();
+    for (const d of documents) for (const f of new Set(d.features)) df.set(f, (df.get(f) ?? 0) + 1);
+    for (const [f, n] of df) this.idf.set(f, Math.log((documents.length + 1) / (n + 1)) + 1);
+    documents.forEach((d, doc) => {
+      this.labels.push(d.label);
+      const vector = this.vector(d.features);
+      for (const [f, weight] of vector) {
+        const list = this.postings.get(f) ?? [];
+        list.push({ doc, weight });
+        this.postings.set(f, list);
+      }
+    });
+  }
+
+  /** The `k` most similar examples, most similar first. */
+  nearest(features: string[], k: number): Neighbour[] {
+    const scores = new Map<number, number>();
+    for (const [f, w] of this.vector(features)) {
+      for (const { doc, weight } of this.postings.get(f) ?? []) scores.set(doc, (scores.get(doc) ?? 0) + w * weight);
+    }
+    return [...scores]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([doc, similarity]) => ({ label: this.labels[doc]!, similarity }));
+  }
+
+  private vector(features: string[]): Map<string, number> {
+    const v = new Map<string, number>();
+    for (const f of new Set(features)) {
+      const idf = this.idf.get(f);
+      if (idf !== undefined) v.set(f, idf);
+    }
+    const norm = Math.sqrt([...v.values()].reduce((s, w) => s + w * w, 0)) || 1;
+    for (const [f, w] of v) v.set(f, w / norm);
+    return v;
+  }
+}
