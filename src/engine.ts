@@ -11,7 +11,7 @@ import { CabildoError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createUnderstander, type Understander, type UnderstandOptions } from './nlu/understand.js';
 import { cleanText, hasWords, normalize } from './nlu/normalize.js';
-import { continueProposal, startProposal, type ProposalState } from './dialog/proposal.js';
+import { continueProposal, formCommand, startProposal, type ProposalState } from './dialog/proposal.js';
 import { yesNo } from './dialog/validators.js';
 import {
   myDataReply,
@@ -190,9 +190,11 @@ class CabildoEngine implements Engine {
   /** A message outside any dialog: understand it and answer. */
   private async answer(text: string, key: string, channel: string, now: Date): Promise<TurnResult> {
     const c = this.content;
-    if (MY_DATA.has(normalize(text))) {
+    const folded = normalize(text);
+    if (MY_DATA.has(folded)) {
       return { intent: 'privacy', replies: [myDataReply(c, this.store.userData(key))] };
     }
+    if (formCommand(folded) === 'cancel') return { intent: null, replies: [{ text: say(c, 'nothing_to_cancel') }] };
     const match = this.nlu.understand(text);
     const intent = match.intent;
     const file = c.intents.get(intent)!;

@@ -24,6 +24,10 @@ export async function chat(options: ChatOptions): Promise<void> {
 }
 
 async function jsonChat(engine: Engine, options: ChatOptions): Promise<void> {
+  // A reader that stops early (`| head`) closes the pipe: stop reading, no stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.stdin.destroy();
+  });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const { intent, replies } = await engine.handle({ channel: options.channel, userId: options.user, text: line });

@@ -50,7 +50,8 @@ export type FormOutcome =
   /** The text is a question: answer it, then send `reask` to resume. */
   | { kind: 'interrupt'; state: ProposalState; reask: Reply };
 
-const COMMANDS: Record<string, 'cancel' | 'back' | 'help'> = {
+export type FormCommand = 'cancel' | 'back' | 'help';
+const COMMANDS: Record<string, FormCommand> = {
   cancelar: 'cancel', cancela: 'cancel', cancel: 'cancel', salir: 'cancel', anular: 'cancel', 'cancelar propuesta': 'cancel',
   atras: 'back', volver: 'back', anterior: 'back', 'volver atras': 'back', 'ir atras': 'back',
   ayuda: 'help', help: 'help', 'necesito ayuda': 'help',
@@ -58,6 +59,11 @@ const COMMANDS: Record<string, 'cancel' | 'back' | 'help'> = {
 const SKIP = new Set(['omitir', 'saltar', 'no', 'paso', 'ninguno', 'ninguna', 'no tengo', 'sin', 'siguiente', 'skip']);
 const CONFIRM = new Set(['confirmar', 'confirmo', 'si', 'enviar', 'enviala', 'si enviar', 'si confirmo', 'ok', 'dale', 'listo', 'esta bien']);
 const EDIT = /^(editar|cambiar|corregir|modificar)\b ?(.*)$/;
+
+/** The form command a message is, if it is one ("cancelar", "atrás", "ayuda"); expects normalised text. */
+export function formCommand(folded: string): FormCommand | undefined {
+  return COMMANDS[folded];
+}
 
 /** Starts the form at its first question. */
 export function startProposal(content: Content, now: Date): { state: ProposalState; replies: Reply[] } {
@@ -73,7 +79,7 @@ export function startProposal(content: Content, now: Date): { state: ProposalSta
 export function continueProposal(content: Content, state: ProposalState, text: string, isQuestion: boolean, now: Date): FormOutcome {
   const at = now.toISOString();
   const folded = normalize(text);
-  const command = COMMANDS[folded];
+  const command = formCommand(folded);
   if (command === 'cancel') return { kind: 'cancelled', replies: [{ text: content.messages.messages.cancelled, options: [content.messages.options.start] }] };
   if (command === 'back') return back(content, state, at);
   if (command === 'help') {

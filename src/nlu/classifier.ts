@@ -40,7 +40,7 @@ export interface Classification {
   coverage: number;
   /** Number of content words seen. */
   contentWords: number;
-  /** The closest training examples. */
+  /** The closest training example (none when no feature is known). */
   neighbours: Neighbour[];
 }
 
@@ -81,7 +81,7 @@ export class IntentClassifier {
     const coverage = total === 0 ? 0 : known / total;
     const scope = this.scope.scores(wordFeatures(stems));
     const intent = this.intents.scores(charFeatures(stems));
-    const neighbours = this.index.nearest(charFeatures(stems), 5);
+    const neighbours = this.index.nearest(charFeatures(stems), 1);
     if (!intent) return { intent: OUT_OF_SCOPE, confidence: 0, outOfScope: 1, coverage, contentWords: total, neighbours };
     return {
       neighbours,

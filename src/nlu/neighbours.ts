@@ -12,11 +12,14 @@ export class NeighbourIndex {
   private readonly postings = new Map<string, { doc: number; weight: number }[]>();
   private readonly idf = new Map<string, number>();
   private readonly labels: string[] = [];
+  /** Scratch scores, one per document, reused across queries (reset after each). */
+  private readonly scores: Float64Array;
 
   constructor(documents: { label: string; features: string[] }[]) {
     const df = new Map<string, number>();
     for (const d of documents) for (const f of new Set(d.features)) df.set(f, (df.get(f) ?? 0) + 1);
     for (const [f, n] of df) this.idf.set(f, Math.log((documents.length + 1) / (n + 1)) + 1);
+    this.scores = new Float64Array(documents.length);
     documents.forEach((d, doc) => {
       this.labels.push(d.label);
       const vector = this.vector(d.features);
@@ -30,14 +33,26 @@ export class NeighbourIndex {
 
   /** The `k` most similar examples, most similar first. */
   nearest(features: string[], k: number): Neighbour[] {
-    const scores = new Map<number, number>();
+    const scores = this.scores;
+    const touched: number[] = [];
     for (const [f, w] of this.vector(features)) {
-      for (const { doc, weight } of this.postings.get(f) ?? []) scores.set(doc, (scores.get(doc) ?? 0) + w * weight);
+      for (const { doc, weight } of this.postings.get(f) ?? []) {
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += w * weight;
+      }
     }
-    return [...scores]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, k)
-      .map(([doc, similarity]) => ({ label: this.labels[doc]!, similarity }));
+    // k is small: keep the best k in one pass instead of sorting every scored document.
+    const best: { doc: number; score: number }[] = [];
+    for (const doc of touched) {
+      const score = scores[doc]!;
+      scores[doc] = 0;
+      if (best.length < k || score > best[best.length - 1]!.score) {
+        best.push({ doc, score });
+        best.sort((a, b) => b.score - a.score);
+        if (best.length > k) best.pop();
+      }
+    }
+    return best.map(({ doc, score }) => ({ label: this.labels[doc]!, similarity: score }));
   }
 
   private vector(features: string[]): Map<string, number> {

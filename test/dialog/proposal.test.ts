@@ -62,6 +62,8 @@ describe('proposal dialog', () => {
     expect(store.session(store.userKey('test', 'ana'))).toBeUndefined();
     await ana.send('qué es la transparencia');
     expect(ana.last.intent).toBe('pillar.transparency');
+    await ana.send('cancelar');
+    expect(ana.text).toMatch(/No hay nada en curso/);
   });
 
   it('goes back to the previous question with "atrás" and keeps going', async () => {
