@@ -31,7 +31,6 @@ import {
   MAX_MESSAGE_LENGTH,
   MAX_OPTION_LENGTH,
   MAX_OPTIONS,
-  type DialogState,
   type Inbound,
   type IntentMatch,
   type IntentName,
@@ -131,8 +130,10 @@ class CabildoEngine implements Engine {
   private async turn(inbound: Inbound, key: string): Promise<TurnResult> {
     const started = performance.now();
     const now = this.clock();
+    // Notices taken from the store must reach the person even if the rest of the turn fails.
+    let before: Reply[] = [];
     try {
-      const before = await this.notices(key);
+      before = await this.notices(key);
       const result = await this.decide(inbound, key, now);
       const replies = [...before, ...result.replies].map(checkOptions);
       this.log.info(
@@ -143,7 +144,7 @@ class CabildoEngine implements Engine {
     } catch (error) {
       const code = error instanceof CabildoError ? error.code : 'UNEXPECTED';
       this.log.error({ channel: inbound.channel, code, err: error instanceof Error ? error.message : String(error) }, 'turn failed');
-      return { intent: null, replies: [{ text: say(this.content, 'internal_error') }] };
+      return { intent: null, replies: [...before, { text: say(this.content, 'internal_error') }] };
     }
   }
 
@@ -310,5 +311,3 @@ function checkOptions(reply: Reply): Reply {
 function pickDefined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-
-export type { DialogState };

@@ -152,7 +152,7 @@ function failed(content: Content, state: ProposalState, reason: Reason, at: stri
   const attempts = state.attempts + 1;
   const m = content.messages;
   if (attempts >= MAX_ATTEMPTS) {
-    const reply: Reply = { text: `${m.messages.too_many_attempts}\n\n${explain(content, state.step)}`, options: [m.options.help, m.options.cancel] };
+    const reply: Reply = { text: `${m.messages.too_many_attempts}\n\n${explain(content, state)}`, options: [m.options.help, m.options.cancel] };
     return continueWith({ ...state, attempts: 0, updatedAt: at }, [reply]);
   }
   const question = ask(content, state);
@@ -223,15 +223,17 @@ export function ask(content: Content, state: ProposalState): Reply {
   }
 }
 
-function explain(content: Content, step: ProposalStep): string {
-  if (step === 'summary' || step === 'consent') return ask(content, { step } as ProposalState).text;
+/** The current question with its example, without the step counter or options. */
+function explain(content: Content, state: ProposalState): string {
+  const step = state.step;
+  if (step === 'summary' || step === 'consent') return ask(content, state).text;
   const field = content.form.fields[step];
   return `${field.question}\n\n**Ejemplo:** ${field.example}`;
 }
 
 function helpReply(content: Content, state: ProposalState): Reply {
   const m = content.messages;
-  const current = state.step === 'summary' ? ask(content, state).text : explain(content, state.step);
+  const current = explain(content, state);
   return { text: `${m.messages.dialog_help}\n\n${current}`, options: [m.options.back, m.options.cancel] };
 }
 
