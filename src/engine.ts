@@ -78,6 +78,8 @@ export interface Engine {
   pendingNoticeKeys(): { channel: string; userKey: string }[];
   /** The keyed hash that stands for a channel user. */
   userKey(channel: string, userId: string): string;
+  /** Resolves when every turn started so far has finished (for a graceful shutdown). */
+  idle(): Promise<void>;
   readonly content: Content;
 }
 
@@ -109,6 +111,10 @@ class CabildoEngine implements Engine {
 
   userKey(channel: string, userId: string): string {
     return this.store.userKey(channel, userId);
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   handle(inbound: Inbound): Promise<TurnResult> {

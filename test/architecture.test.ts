@@ -14,6 +14,12 @@ describe('the core', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps botbuilder inside adapters/webchat, so a move to another SDK touches one folder', () => {
+    const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'adapters'))].filter((f) => !f.includes(join('adapters', 'webchat')));
+    const offenders = files.filter((f) => /from ['"]botbuilder/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
   it('never imports the root of `natural`, which loads ./.env and database clients', () => {
     const offenders = sources(join(ROOT, 'src')).filter((f) => /from ['"]natural['"]|require\(['"]natural['"]\)/.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);

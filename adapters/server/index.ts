@@ -1,0 +1,86 @@
+/**
+ * The one HTTP server: every enabled channel on one engine and one store, `/healthz`, JSON
+ * request logs without bodies, and a graceful close (stop accepting, finish turns in flight,
+ * flush the store).
+ */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import { INTENT_NAMES, type Engine, type Logger, type Store } from '../../src/index.js';
+import { createWebchatAdapter } from '../webchat/index.js';
+import type { ServerSettings } from './settings.js';
+
+export interface RunningServer {
+  url: string;
+  /** Stops accepting, lets requests and turns in flight finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ServerDeps {
+  engine: Engine;
+  store: Store;
+  /** Folder the store writes to, checked by `/healthz`. */
+  storeDir: string;
+  logger: Logger;
+}
+
+/** Largest request body; a message is at most 20,000 characters, plus the activity around it. */
+const BODY_LIMIT = '128kb';
+
+export async function startServer(deps: ServerDeps, settings: ServerSettings): Promise<RunningServer> {
+  const { engine, store, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', settings.trustProxy);
+
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      // The path only: query strings and bodies can carry tokens and text.
+      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  app.get('/healthz', async (_req, res) => {
+    const intentsLoaded = INTENT_NAMES.every((name) => engine.content.intents.has(name));
+    const storeWritable = await access(deps.storeDir, constants.W_OK).then(() => true, () => false);
+    res.status(intentsLoaded && storeWritable ? 200 : 503).json({ ok: intentsLoaded && storeWritable, intentsLoaded, storeWritable });
+  });
+
+  const webchat = createWebchatAdapter(engine, settings.webchat, logger);
+  app.use(webchat.router);
+
+  app.use((_req, res) => res.status(404).json({ error: { code: 'NotFound', message: 'No such endpoint.' } }));
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, _next) => {
+    // Malformed or oversized bodies are the client's mistake: 4xx, never 5xx.
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error.message }, 'request failed');
+    const message = error.type === 'entity.too.large' ? `The body is larger than ${BODY_LIMIT}.` : status === 400 ? 'The body is not valid JSON.' : 'Internal error.';
+    if (!res.headersSent) res.status(status).json({ error: { code: status === 500 ? 'ServiceError' : 'BadArgument', message } });
+  };
+  app.use(onError);
+
+  const server = app.listen(settings.port, settings.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
+  logger.info({ port }, 'listening');
+
+  return {
+    url: `http://${host}:${port}`,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      webchat.close();
+      await engine.idle();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm start`: builds the engine and store once and serves every enabled channel.
+ * SIGTERM or SIGINT: stop accepting, finish turns in flight, flush the store, exit 0 (within 10 s).
+ */
+import { dirname } from 'node:path';
+import { createEngine, CabildoError, ContentError, openFileStore } from '../../src/index.js';
+import { createLogger, readSettings } from '../../src/cli/config.js';
+import { readServerSettings } from './settings.js';
+import { startServer } from './index.js';
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+const logger = createLogger(process.env, 'info');
+
+try {
+  const settings = readSettings();
+  const serverSettings = readServerSettings();
+  const store = await openFileStore(settings.dbFile, settings.secret ? { secret: settings.secret } : {});
+  const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger });
+  const server = await startServer({ engine, store, storeDir: dirname(settings.dbFile), logger }, serverSettings);
+  process.stdout.write(`Cabildo is listening on ${server.url.replace('127.0.0.1', 'localhost')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({}, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  const message = error instanceof ContentError || error instanceof CabildoError ? error.message : String(error instanceof Error ? error.stack : error);
+  process.stderr.write(`cabildo: cannot start: ${message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,166 @@
+/**
+ * A Direct Line 3.0–compatible endpoint, so the official Web Chat widget talks to Cabildo
+ * with no Azure account: tokens, conversations, posting activities and polling them.
+ * Only what Web Chat and `botframework-directlinejs` use; polling, no WebSocket stream.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Activity, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { MAX_MESSAGE_LENGTH } from '../../src/index.js';
+import type { RateLimiter } from '../server/rate-limit.js';
+import type { Conversation, ConversationRegistry } from './conversations.js';
+import { BOT_ACCOUNT, type DirectLineAdapter } from './directline-adapter.js';
+
+export interface DirectLineOptions {
+  registry: ConversationRegistry;
+  adapter: DirectLineAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  /** Per client IP: token requests. */
+  perIp: RateLimiter;
+  /** Per conversation: posted activities. */
+  perConversation: RateLimiter;
+}
+
+/** Body of `POST /tokens/generate`: an optional stable user id the page keeps across visits. */
+const generateBody = z.object({ user: z.object({ id: z.string().regex(/^[\w-]{1,64}$/) }).optional() }).loose();
+
+/** What a client may post: a message (text may be absent, as with an attachment) or a typing signal. */
+const postedActivity = z
+  .object({
+    type: z.enum(['message', 'typing', 'event']),
+    text: z.string().optional(),
+    locale: z.string().max(20).optional(),
+  })
+  .loose();
+
+function fail(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+export function directLineRouter(options: DirectLineOptions): Router {
+  const { registry, adapter, logic, perIp, perConversation } = options;
+  const router = Router();
+
+  /** The conversation the request's token reaches, answering 401/403 itself when there is none. */
+  function authorised(req: Request, res: Response, conversationId?: string): Conversation | undefined {
+    const token = bearer(req);
+    if (!token) {
+      fail(res, 401, 'TokenMissing', 'Authorization: Bearer <token> is required.');
+      return undefined;
+    }
+    const conversation = registry.byToken(token);
+    if (!conversation) {
+      fail(res, 403, 'TokenInvalid', 'The token is unknown or expired.');
+      return undefined;
+    }
+    if (conversationId !== undefined && conversation.id !== conversationId) {
+      fail(res, 403, 'Forbidden', 'The token does not reach this conversation.');
+      return undefined;
+    }
+    return conversation;
+  }
+
+  function limited(res: Response, retryAfter: number): boolean {
+    if (!retryAfter) return false;
+    res.setHeader('Retry-After', String(retryAfter));
+    fail(res, 429, 'TooManyRequests', `Too many requests; try again in ${retryAfter} s.`);
+    return true;
+  }
+
+  function conversationJson(conversation: Conversation) {
+    const { token, expiresIn } = registry.issueToken(conversation);
+    return { conversationId: conversation.id, token, expires_in: expiresIn };
+  }
+
+  // Open on purpose: a page embedding the chat holds no secret. Each token reaches one new conversation.
+  router.post('/tokens/generate', (req, res) => {
+    if (limited(res, perIp.take(`ip:${req.ip}`))) return;
+    const body = generateBody.safeParse(req.body ?? {});
+    if (!body.success) return fail(res, 400, 'BadArgument', 'user.id must be 1-64 letters, digits, "_" or "-".');
+    res.json(conversationJson(registry.create(body.data.user?.id)));
+  });
+
+  router.post('/tokens/refresh', (req, res) => {
+    const conversation = authorised(req, res);
+    if (conversation) res.json(conversationJson(conversation));
+  });
+
+  router.post('/conversations', async (req, res) => {
+    const conversation = authorised(req, res);
+    if (!conversation) return;
+    if (!conversation.started) {
+      conversation.started = true;
+      const user = { id: conversation.userId, name: '', role: 'user' };
+      await adapter.process(
+        {
+          type: 'conversationUpdate',
+          channelId: 'directline',
+          conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+          from: user,
+          recipient: BOT_ACCOUNT,
+          membersAdded: [user],
+          serviceUrl: '',
+        },
+        logic,
+      );
+    }
+    res.status(201).json(conversationJson(conversation));
+  });
+
+  router.get('/conversations/:id', (req, res) => {
+    const conversation = authorised(req, res, req.params.id);
+    if (conversation) res.json(conversationJson(conversation));
+  });
+
+  router.get('/conversations/:id/activities', (req, res) => {
+    const conversation = authorised(req, res, req.params.id);
+    if (!conversation) return;
+    res.json(registry.since(conversation, Number(req.query.watermark ?? 0)));
+  });
+
+  router.post('/conversations/:id/activities', async (req, res) => {
+    const conversation = authorised(req, res, req.params.id);
+    if (!conversation) return;
+    if (limited(res, perConversation.take(`conv:${conversation.id}`))) return;
+    const parsed = postedActivity.safeParse(req.body);
+    if (!parsed.success) return fail(res, 400, 'BadArgument', 'The body must be an activity with a "type" of message, typing or event.');
+    if ((parsed.data.text?.length ?? 0) > MAX_MESSAGE_LENGTH) {
+      return fail(res, 400, 'MessageTooLong', `A message has at most ${MAX_MESSAGE_LENGTH} characters.`);
+    }
+    // The client's own message goes into the stream first: Web Chat waits for this echo to mark
+    // it sent. Identity comes from the token, never from the body.
+    const activity: Partial<Activity> = {
+      type: parsed.data.type,
+      ...(parsed.data.text !== undefined ? { text: parsed.data.text } : {}),
+      ...(parsed.data.locale ? { locale: parsed.data.locale } : {}),
+      // Web Chat matches its echo by clientActivityID; nothing else of channelData is kept.
+      channelData: pickClientIds((req.body as { channelData?: unknown }).channelData),
+      from: { id: conversation.userId, name: '', role: 'user' },
+      recipient: BOT_ACCOUNT,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      channelId: 'directline',
+      serviceUrl: '',
+    };
+    if (parsed.data.type === 'typing') return res.json({ id: '' });
+    const id = registry.append(conversation, activity);
+    await adapter.process({ ...activity, id }, logic);
+    res.json({ id });
+  });
+
+  return router;
+}
+
+function pickClientIds(channelData: unknown): Record<string, string> {
+  if (!channelData || typeof channelData !== 'object') return {};
+  const out: Record<string, string> = {};
+  for (const key of ['clientActivityID', 'clientTimestamp']) {
+    const value = (channelData as Record<string, unknown>)[key];
+    if (typeof value === 'string' && value.length <= 100) out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * The web-chat channel: the botbuilder bot on `POST /api/messages` (Azure Bot Service, Teams,
+ * the Emulator), our Direct Line endpoint at `/v3/directline`, the demo page at `/` and the
+ * one-line embed at `/embed.js`. Everything Bot Framework stays in this folder.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { Engine, Logger } from '../../src/index.js';
+import { RateLimiter } from '../server/rate-limit.js';
+import { CabildoBot } from './bot.js';
+import { ConversationRegistry } from './conversations.js';
+import { DirectLineAdapter } from './directline-adapter.js';
+import { directLineRouter } from './directline.js';
+
+export interface WebchatSettings {
+  /** Microsoft app registration, for Azure Bot Service; all empty runs without authentication. */
+  microsoftAppId?: string;
+  microsoftAppPassword?: string;
+  microsoftAppTenantId?: string;
+  /** Origins allowed to call Direct Line from their own pages (CORS); empty: same origin only. */
+  allowedOrigins: string[];
+  /** Idle time after which a Direct Line conversation and its tokens are forgotten. */
+  conversationTtlMs: number;
+  /** Direct Line token requests per IP per minute, and messages per conversation per minute. */
+  tokensPerIpPerMinute: number;
+  messagesPerConversationPerMinute: number;
+}
+
+export interface WebchatAdapter {
+  router: Router;
+  /** Stops the expiry timer. */
+  close(): void;
+  /** Open Direct Line conversations. */
+  conversations(): number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+/** The ready Web Chat bundle (React included), served from node_modules, never from a CDN. */
+// The package exports no file path, so the bundle is found from its CommonJS entry (lib/index.js).
+const WEBCHAT_BUNDLE = join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
+
+export function createWebchatAdapter(engine: Engine, settings: WebchatSettings, logger: Logger): WebchatAdapter {
+  const bot = new CabildoBot(engine);
+  const logic = (context: TurnContext) => bot.run(context);
+  const onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ channel: 'webchat', err: error.message }, 'bot turn failed');
+    await context.sendActivity('Tuve un problema técnico. Intenta de nuevo en un momento.');
+  };
+
+  const registry = new ConversationRegistry(settings.conversationTtlMs);
+  const directLine = new DirectLineAdapter(registry);
+  directLine.onTurnError = onTurnError;
+  const sweeper = setInterval(() => registry.sweep(), Math.min(60_000, settings.conversationTtlMs));
+  sweeper.unref();
+
+  const cloud = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: settings.microsoftAppId ?? '',
+      MicrosoftAppPassword: settings.microsoftAppPassword ?? '',
+      MicrosoftAppTenantId: settings.microsoftAppTenantId ?? '',
+      MicrosoftAppType: settings.microsoftAppTenantId ? 'SingleTenant' : 'MultiTenant',
+    }),
+  );
+  cloud.onTurnError = onTurnError;
+
+  const router = Router();
+  router.post('/api/messages', (req, res) => cloud.process(req, res, logic));
+  router.use('/v3/directline', cors(settings.allowedOrigins), directLineRouter({
+    registry,
+    adapter: directLine,
+    logic,
+    perIp: new RateLimiter(settings.tokensPerIpPerMinute, 60_000),
+    perConversation: new RateLimiter(settings.messagesPerConversationPerMinute, 60_000),
+  }));
+  router.get('/webchat/webchat.js', (_req, res) => res.sendFile(WEBCHAT_BUNDLE, { maxAge: '1d' }));
+  router.use(express.static(join(here, 'public'), { index: 'index.html' }));
+
+  return { router, close: () => clearInterval(sweeper), conversations: () => registry.size };
+}
+
+/** CORS for pages on other sites that call Direct Line directly; only the listed origins. */
+function cors(allowed: string[]) {
+  return (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const origin = req.headers.origin;
+    if (origin && allowed.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') {
+      res.status(origin && allowed.includes(origin) ? 204 : 403).end();
+      return;
+    }
+    next();
+  };
+}
