@@ -1,25 +1,13 @@
 /** Accuracy and out-of-scope recall on the held-out set, for Cabildo and for nlp.js trained on the same files. */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import type { Content } from '../src/content/load.js';
 import { createUnderstander } from '../src/nlu/understand.js';
+import { readHeldout } from '../test/helpers/heldout.js';
 
 export interface Scores {
   accuracy: number;
   outOfScopeRecall: number;
   trainMs: number;
-}
-
-export function heldout(root: string): { intent: string; text: string }[] {
-  return readFileSync(resolve(root, 'test/nlu/heldout.tsv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [intent, text] = l.split('\t');
-      return { intent: intent!, text: text! };
-    });
 }
 
 async function score(rows: { intent: string; text: string }[], predict: (text: string) => Promise<string> | string) {
@@ -44,7 +32,7 @@ export async function cabildoScores(content: Content, root: string): Promise<Sco
   const t = performance.now();
   const nlu = createUnderstander(content.intents);
   const trainMs = performance.now() - t;
-  return { ...(await score(heldout(root), (text) => nlu.understand(text).intent)), trainMs };
+  return { ...(await score(readHeldout(root), (text) => nlu.understand(text).intent)), trainMs };
 }
 
 export async function nlpjsScores(content: Content, root: string): Promise<Scores> {
@@ -62,7 +50,7 @@ export async function nlpjsScores(content: Content, root: string): Promise<Score
   await manager.train();
   const trainMs = performance.now() - t;
   // nlp.js answers its own "None" below its confidence threshold: that is out of scope too.
-  return { ...(await score(heldout(root), async (text) => {
+  return { ...(await score(readHeldout(root), async (text) => {
     const { intent } = await manager.process('es', text);
     return intent === 'None' ? 'none' : intent;
   })), trainMs };

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/load.js';
 import { cabildoScores, nlpjsScores } from './nlu.js';
 import { engineLatency, percentile, submissionLatency } from './engine.js';
+import { httpLatency } from './http.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const f = (n: number, digits = 2) => n.toFixed(digits);
@@ -46,4 +47,13 @@ console.log('|---|---|---|---|');
 for (const existing of [1_000, 10_000]) {
   const r = await submissionLatency(existing);
   console.log(`| ${existing.toLocaleString('en')} | ${f(r.fileMb, 1)} MB | ${f(r.p50, 1)} ms | ${f(r.p99, 1)} ms |`);
+}
+
+console.log('\n## HTTP: Direct Line on loopback, 200 conversations at once, server in its own process\n');
+console.log('Per message: post-activity plus the poll that returns the reply (questions, then a whole proposal). "paced": 1-3 s between a person\'s messages; "saturated": no pause.\n');
+console.log('| load | messages | messages/s | p50 | p99 | errors |');
+console.log('|---|---|---|---|---|---|');
+for (const pace of [true, false]) {
+  const http = await httpLatency(root, 200, pace);
+  console.log(`| ${pace ? 'paced' : 'saturated'} | ${http.messages} | ${f(http.perSecond, 0)} | ${f(http.p50, 1)} ms | ${f(http.p99, 1)} ms | ${http.errors} |`);
 }

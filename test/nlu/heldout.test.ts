@@ -1,24 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createUnderstander } from '../../src/nlu/understand.js';
 import { normalize } from '../../src/nlu/normalize.js';
 import { INTENT_NAMES } from '../../src/types.js';
 import { content, ROOT } from '../helpers/conversation.js';
-
-function heldout(): { intent: string; text: string }[] {
-  return readFileSync(resolve(ROOT, 'test/nlu/heldout.tsv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [intent, text] = line.split('\t');
-      return { intent: intent!, text: text! };
-    });
-}
+import { readHeldout } from '../helpers/heldout.js';
 
 describe('held-out evaluation', () => {
-  const rows = heldout();
+  const rows = readHeldout(ROOT);
 
   it('covers every intent with at least 8 utterances and 40 out of scope', () => {
     for (const name of INTENT_NAMES) {
