@@ -118,7 +118,8 @@ class CabildoEngine implements Engine {
   }
 
   handle(inbound: Inbound): Promise<TurnResult> {
-    const key = this.store.userKey(inbound.channel, inbound.userId);
+    // String(): a careless channel must not be able to throw outside the turn's error boundary.
+    const key = this.store.userKey(String(inbound.channel), String(inbound.userId));
     return this.queue.run(key, () => this.turn(inbound, key));
   }
 

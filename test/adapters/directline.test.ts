@@ -28,7 +28,7 @@ async function visitor(server: TestServer, userId = `u_${Math.random().toString(
     body: JSON.stringify({ user: { id: userId } }),
   });
   const { token, conversationId } = (await res.json()) as { token: string; conversationId: string };
-  const client = new DirectLine({ domain: `${server.url}/v3/directline`, token, webSocket: false, pollingInterval: 50 });
+  const client = new DirectLine({ domain: `${server.url}/v3/directline`, token, webSocket: false, pollingInterval: 200 });
   const received: Received[] = [];
   const subscription = client.activity$.subscribe((a) => received.push(a as Received));
   const botReplies = () => received.filter((a) => a.from.id !== userId);
