@@ -34,6 +34,7 @@ import {
   type Inbound,
   type IntentMatch,
   type IntentName,
+  type ProposalStep,
   type Reply,
   type TurnResult,
 } from './types.js';
@@ -47,6 +48,9 @@ const INTERRUPTIBLE = new Set<IntentName>([
   'ogp', 'ogp.membership', 'ogp.local', 'action_plan', 'chile.plans', 'commitment', 'commitment.examples', 'forum',
   'participate', 'timeline', 'open_data', 'privacy', 'human',
 ]);
+
+/** Steps whose answer is free text (not a choice, a yes/no or a summary command). */
+const FREE_TEXT_STEPS = new Set<ProposalStep>(['title', 'problem', 'description', 'actors', 'components', 'institution', 'territory', 'name', 'organization']);
 
 const MY_DATA = new Set(['mis datos', 'ver mis datos', 'que datos tienen de mi', 'que datos tienes de mi', 'que saben de mi']);
 
@@ -80,6 +84,11 @@ export interface Engine {
   userKey(channel: string, userId: string): string;
   /** Resolves when every turn started so far has finished (for a graceful shutdown). */
   idle(): Promise<void>;
+  /**
+   * Whether the person's next message answers a free-text question (a proposal field), so a
+   * channel where people split one answer into several messages may join them first.
+   */
+  expectsFreeText(channel: string, userId: string): boolean;
   readonly content: Content;
 }
 
@@ -115,6 +124,11 @@ class CabildoEngine implements Engine {
 
   idle(): Promise<void> {
     return this.queue.idle();
+  }
+
+  expectsFreeText(channel: string, userId: string): boolean {
+    const state = this.store.session(this.store.userKey(channel, userId));
+    return state?.form === 'proposal' && FREE_TEXT_STEPS.has(state.step);
   }
 
   handle(inbound: Inbound): Promise<TurnResult> {
@@ -156,6 +170,7 @@ class CabildoEngine implements Engine {
   }
 
   private async decide(inbound: Inbound, key: string, now: Date): Promise<TurnResult> {
+    if (inbound.nonText) return { intent: null, replies: [{ text: say(this.content, 'not_text') }] };
     const raw = typeof inbound.text === 'string' ? inbound.text : '';
     let text = cleanText(raw);
     const prefix: Reply[] = [];

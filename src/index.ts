@@ -13,4 +13,5 @@ export type { Store } from './store/store.js';
 export { loadContent, type Content } from './content/load.js';
 export { CabildoError, ContentError } from './errors.js';
 export type { Logger } from './logger.js';
+export { KeyedQueue } from './keyed-queue.js';
 export * from './types.js';

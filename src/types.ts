@@ -45,6 +45,8 @@ export interface Inbound {
   text: string;
   /** Shown by some channels; never stored. */
   displayName?: string;
+  /** The person sent something other than text (audio, image, sticker, location): `text` is ignored. */
+  nonText?: boolean;
 }
 
 /** What the bot says back: markdown subset (bold, lists, links) plus tappable options. */

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import { INTENT_NAMES, type Engine, type Logger, type Store } from '../../src/index.js';
 import { createWebchatAdapter } from '../webchat/index.js';
+import { createWhatsAppCloudAdapter } from '../whatsapp/cloud/index.js';
 import type { ServerSettings } from './settings.js';
 
 export interface RunningServer {
@@ -42,6 +43,9 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
     });
     next();
   });
+  // Channels that check a signature over the raw body mount before the JSON parser.
+  const whatsapp = settings.whatsappCloud ? createWhatsAppCloudAdapter(engine, settings.whatsappCloud, logger) : undefined;
+  if (whatsapp) app.use(whatsapp.router);
   app.use(express.json({ limit: BODY_LIMIT }));
 
   app.get('/healthz', async (_req, res) => {
@@ -79,6 +83,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
       server.closeIdleConnections();
       await closed;
       webchat.close();
+      await whatsapp?.close();
       await engine.idle();
       await store.close();
     },

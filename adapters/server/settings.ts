@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CabildoError } from '../../src/index.js';
 import type { WebchatSettings } from '../webchat/index.js';
+import type { WhatsAppCloudSettings } from '../whatsapp/cloud/index.js';
 
 export interface ServerSettings {
   port: number;
@@ -12,7 +13,12 @@ export interface ServerSettings {
   /** Trust `X-Forwarded-For` from this many proxies in front (rate limits by client IP). */
   trustProxy: number;
   webchat: WebchatSettings;
+  /** Present when the four WhatsApp Cloud API variables are set. */
+  whatsappCloud?: WhatsAppCloudSettings;
 }
+
+/** The variables that together enable the WhatsApp Cloud API channel. */
+const WHATSAPP_CLOUD_VARS = ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const;
 
 const int = (name: string, min: number, max: number) =>
   z
@@ -33,6 +39,14 @@ const schema = z.object({
   CABILDO_CONVERSATION_TTL_MINUTES: int('CABILDO_CONVERSATION_TTL_MINUTES', 1, 24 * 60).default(30),
   CABILDO_TOKENS_PER_IP_PER_MINUTE: int('CABILDO_TOKENS_PER_IP_PER_MINUTE', 1, 100_000).default(30),
   CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE: int('CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE', 1, 100_000).default(40),
+  WHATSAPP_TOKEN: z.string().optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'WHATSAPP_PHONE_NUMBER_ID must be the numeric id Meta shows for the number').optional(),
+  WHATSAPP_APP_SECRET: z.string().optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().optional(),
+  WHATSAPP_API_URL: z.url('WHATSAPP_API_URL must be a URL such as https://graph.facebook.com').default('https://graph.facebook.com'),
+  WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'WHATSAPP_API_VERSION must look like v21.0').default('v21.0'),
+  WHATSAPP_JOIN_WINDOW_MS: int('WHATSAPP_JOIN_WINDOW_MS', 0, 30_000).default(2000),
+  WHATSAPP_NOTICE_INTERVAL_SECONDS: int('WHATSAPP_NOTICE_INTERVAL_SECONDS', 1, 3600).default(30),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
@@ -48,7 +62,26 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
   if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD) {
     throw new CabildoError('CONFIG_INVALID', 'MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set (Azure Bot Service registration).');
   }
+  const cloudSet = WHATSAPP_CLOUD_VARS.filter((name) => e[name]);
+  if (cloudSet.length && cloudSet.length < WHATSAPP_CLOUD_VARS.length) {
+    const missing = WHATSAPP_CLOUD_VARS.filter((name) => !e[name]);
+    throw new CabildoError('CONFIG_INVALID', `The WhatsApp Cloud API needs ${missing.join(', ')} too (set all four of ${WHATSAPP_CLOUD_VARS.join(', ')}, or none).`);
+  }
   return {
+    ...(cloudSet.length
+      ? {
+          whatsappCloud: {
+            token: e.WHATSAPP_TOKEN!,
+            phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID!,
+            appSecret: e.WHATSAPP_APP_SECRET!,
+            verifyToken: e.WHATSAPP_VERIFY_TOKEN!,
+            apiUrl: e.WHATSAPP_API_URL.replace(/\/$/, ''),
+            apiVersion: e.WHATSAPP_API_VERSION,
+            joinWindowMs: e.WHATSAPP_JOIN_WINDOW_MS,
+            noticeIntervalMs: e.WHATSAPP_NOTICE_INTERVAL_SECONDS * 1000,
+          },
+        }
+      : {}),
     port: e.PORT,
     host: e.HOST,
     trustProxy: e.CABILDO_TRUST_PROXY,

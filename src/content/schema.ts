@@ -156,6 +156,7 @@ export const MESSAGE_KEYS = [
   'timeline_after',
   'timeline_reception_open',
   'empty_message',
+  'not_text',
   'message_truncated',
   'internal_error',
 ] as const;
