@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { INTENT_NAMES, type Engine, type Logger, type Store } from '../../src/index.js';
 import { createWebchatAdapter } from '../webchat/index.js';
 import { createWhatsAppCloudAdapter } from '../whatsapp/cloud/index.js';
+import { createWhatsAppWebAdapter, type WebClient } from '../whatsapp/web/index.js';
 import type { ServerSettings } from './settings.js';
 
 export interface RunningServer {
@@ -24,6 +25,10 @@ export interface ServerDeps {
   /** Folder the store writes to, checked by `/healthz`. */
   storeDir: string;
   logger: Logger;
+  /** The whatsapp-web.js client, when `WHATSAPP_WEB=1` (the real one, or a stand-in in tests). */
+  whatsappWebClient?: WebClient;
+  /** Shows whatsapp-web.js's pairing QR code. */
+  showQr?: (qr: string) => void;
 }
 
 /** Largest request body; a message is at most 20,000 characters, plus the activity around it. */
@@ -53,6 +58,13 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
     const storeWritable = await access(deps.storeDir, constants.W_OK).then(() => true, () => false);
     res.status(intentsLoaded && storeWritable ? 200 : 503).json({ ok: intentsLoaded && storeWritable, intentsLoaded, storeWritable });
   });
+
+  const whatsappWeb =
+    settings.whatsappWeb && deps.whatsappWebClient
+      ? createWhatsAppWebAdapter(engine, deps.whatsappWebClient, { ...settings.whatsappWeb, retryDelayMs: 2000, maxRetryDelayMs: 60_000, showQr: deps.showQr ?? (() => {}) }, logger)
+      : undefined;
+  // In the background: the phone may take a while to pair, and the web chat serves meanwhile.
+  void whatsappWeb?.start();
 
   const webchat = createWebchatAdapter(engine, settings.webchat, logger);
   app.use(webchat.router);
@@ -84,6 +96,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
       await closed;
       webchat.close();
       await whatsapp?.close();
+      await whatsappWeb?.close();
       await engine.idle();
       await store.close();
     },

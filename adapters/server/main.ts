@@ -2,11 +2,12 @@
  * `npm start`: builds the engine and store once and serves every enabled channel.
  * SIGTERM or SIGINT: stop accepting, finish turns in flight, flush the store, exit 0 (within 10 s).
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createEngine, CabildoError, ContentError, openFileStore } from '../../src/index.js';
 import { createLogger, readSettings } from '../../src/cli/config.js';
 import { readServerSettings } from './settings.js';
 import { startServer } from './index.js';
+import { createWebClient, printQr } from '../whatsapp/web/client.js';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 const logger = createLogger(process.env, 'info');
@@ -16,7 +17,17 @@ try {
   const serverSettings = readServerSettings();
   const store = await openFileStore(settings.dbFile, settings.secret ? { secret: settings.secret } : {});
   const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger });
-  const server = await startServer({ engine, store, storeDir: dirname(settings.dbFile), logger }, serverSettings);
+  const web = serverSettings.whatsappWeb;
+  const server = await startServer(
+    {
+      engine,
+      store,
+      storeDir: dirname(settings.dbFile),
+      logger,
+      ...(web ? { whatsappWebClient: createWebClient(web.sessionDir ?? join(dirname(settings.dbFile), 'whatsapp-session'), web.executablePath), showQr: printQr } : {}),
+    },
+    serverSettings,
+  );
   process.stdout.write(`Cabildo is listening on ${server.url.replace('127.0.0.1', 'localhost')}\n`);
 
   let stopping = false;

@@ -2,6 +2,7 @@
  * Server settings from the environment, checked at start-up: a missing or malformed value stops
  * the server with a message that names the variable. `.env.example` documents each one.
  */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { CabildoError } from '../../src/index.js';
 import type { WebchatSettings } from '../webchat/index.js';
@@ -15,6 +16,8 @@ export interface ServerSettings {
   webchat: WebchatSettings;
   /** Present when the four WhatsApp Cloud API variables are set. */
   whatsappCloud?: WhatsAppCloudSettings;
+  /** Present when `WHATSAPP_WEB=1`. */
+  whatsappWeb?: { executablePath: string; sessionDir?: string; joinWindowMs: number; noticeIntervalMs: number };
 }
 
 /** The variables that together enable the WhatsApp Cloud API channel. */
@@ -47,6 +50,9 @@ const schema = z.object({
   WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'WHATSAPP_API_VERSION must look like v21.0').default('v21.0'),
   WHATSAPP_JOIN_WINDOW_MS: int('WHATSAPP_JOIN_WINDOW_MS', 0, 30_000).default(2000),
   WHATSAPP_NOTICE_INTERVAL_SECONDS: int('WHATSAPP_NOTICE_INTERVAL_SECONDS', 1, 3600).default(30),
+  WHATSAPP_WEB: z.enum(['0', '1'], 'WHATSAPP_WEB must be 1 (on) or 0 (off)').default('0'),
+  WHATSAPP_SESSION_DIR: z.string().optional(),
+  PUPPETEER_EXECUTABLE_PATH: z.string().default('/usr/bin/chromium'),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
@@ -67,7 +73,20 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
     const missing = WHATSAPP_CLOUD_VARS.filter((name) => !e[name]);
     throw new CabildoError('CONFIG_INVALID', `The WhatsApp Cloud API needs ${missing.join(', ')} too (set all four of ${WHATSAPP_CLOUD_VARS.join(', ')}, or none).`);
   }
+  if (e.WHATSAPP_WEB === '1' && !existsSync(e.PUPPETEER_EXECUTABLE_PATH)) {
+    throw new CabildoError('CONFIG_INVALID', `WHATSAPP_WEB=1 needs a browser at PUPPETEER_EXECUTABLE_PATH (${e.PUPPETEER_EXECUTABLE_PATH}): apt-get install chromium, or point the variable at one.`);
+  }
   return {
+    ...(e.WHATSAPP_WEB === '1'
+      ? {
+          whatsappWeb: {
+            executablePath: e.PUPPETEER_EXECUTABLE_PATH,
+            ...(e.WHATSAPP_SESSION_DIR ? { sessionDir: e.WHATSAPP_SESSION_DIR } : {}),
+            joinWindowMs: e.WHATSAPP_JOIN_WINDOW_MS,
+            noticeIntervalMs: e.WHATSAPP_NOTICE_INTERVAL_SECONDS * 1000,
+          },
+        }
+      : {}),
     ...(cloudSet.length
       ? {
           whatsappCloud: {
