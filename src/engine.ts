@@ -34,6 +34,7 @@ import {
   type Inbound,
   type IntentMatch,
   type IntentName,
+  type Proposal,
   type ProposalStep,
   type Reply,
   type TurnResult,
@@ -84,6 +85,8 @@ export interface Engine {
   userKey(channel: string, userId: string): string;
   /** Resolves when every turn started so far has finished (for a graceful shutdown). */
   idle(): Promise<void>;
+  /** Calls `listener` with each proposal once it is on disk (staff announcements); returns an unsubscribe. */
+  onProposalSubmitted(listener: (proposal: Proposal) => void): () => void;
   /**
    * Whether the person's next message answers a free-text question (a proposal field), so a
    * channel where people split one answer into several messages may join them first.
@@ -105,6 +108,7 @@ class CabildoEngine implements Engine {
   private readonly log: Logger;
   private readonly nlu: Understander;
   private readonly queue = new KeyedQueue();
+  private readonly submittedListeners = new Set<(proposal: Proposal) => void>();
 
   constructor(content: Content, options: EngineOptions) {
     this.content = content;
@@ -124,6 +128,11 @@ class CabildoEngine implements Engine {
 
   idle(): Promise<void> {
     return this.queue.idle();
+  }
+
+  onProposalSubmitted(listener: (proposal: Proposal) => void): () => void {
+    this.submittedListeners.add(listener);
+    return () => this.submittedListeners.delete(listener);
   }
 
   expectsFreeText(channel: string, userId: string): boolean {
@@ -296,6 +305,13 @@ class CabildoEngine implements Engine {
         }
         await this.store.setSession(key, undefined);
         this.log.info({ channel, proposal: proposal.id }, 'proposal submitted');
+        for (const listener of this.submittedListeners) {
+          try {
+            listener(proposal);
+          } catch (error) {
+            this.log.error({ channel, err: String(error) }, 'submission listener failed');
+          }
+        }
         return { intent: null, replies: [submittedReply(c, proposal, now)] };
       }
     }

@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { INTENT_NAMES, type Engine, type Logger, type Store } from '../../src/index.js';
 import { createWebchatAdapter } from '../webchat/index.js';
 import { createWhatsAppCloudAdapter } from '../whatsapp/cloud/index.js';
+import { createSlackAdapter } from '../slack/index.js';
 import { createWhatsAppWebAdapter, type WebClient } from '../whatsapp/web/index.js';
 import type { ServerSettings } from './settings.js';
 
@@ -51,6 +52,9 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
   // Channels that check a signature over the raw body mount before the JSON parser.
   const whatsapp = settings.whatsappCloud ? createWhatsAppCloudAdapter(engine, settings.whatsappCloud, logger) : undefined;
   if (whatsapp) app.use(whatsapp.router);
+  const slack = settings.slack ? createSlackAdapter(engine, store, settings.slack, logger) : undefined;
+  if (slack?.router) app.use(slack.router);
+  await slack?.start();
   app.use(express.json({ limit: BODY_LIMIT }));
 
   app.get('/healthz', async (_req, res) => {
@@ -97,6 +101,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
       webchat.close();
       await whatsapp?.close();
       await whatsappWeb?.close();
+      await slack?.close();
       await engine.idle();
       await store.close();
     },

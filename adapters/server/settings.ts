@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CabildoError } from '../../src/index.js';
 import type { WebchatSettings } from '../webchat/index.js';
 import type { WhatsAppCloudSettings } from '../whatsapp/cloud/index.js';
+import type { SlackSettings } from '../slack/index.js';
 
 export interface ServerSettings {
   port: number;
@@ -16,6 +17,8 @@ export interface ServerSettings {
   webchat: WebchatSettings;
   /** Present when the four WhatsApp Cloud API variables are set. */
   whatsappCloud?: WhatsAppCloudSettings;
+  /** Present when Slack's tokens are set. */
+  slack?: SlackSettings;
   /** Present when `WHATSAPP_WEB=1`. */
   whatsappWeb?: { executablePath: string; sessionDir?: string; joinWindowMs: number; noticeIntervalMs: number };
 }
@@ -42,6 +45,12 @@ const schema = z.object({
   CABILDO_CONVERSATION_TTL_MINUTES: int('CABILDO_CONVERSATION_TTL_MINUTES', 1, 24 * 60).default(30),
   CABILDO_TOKENS_PER_IP_PER_MINUTE: int('CABILDO_TOKENS_PER_IP_PER_MINUTE', 1, 100_000).default(30),
   CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE: int('CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE', 1, 100_000).default(40),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)').optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token (xapp-…)').optional(),
+  SLACK_API_URL: z.url('SLACK_API_URL must be a URL').optional(),
+  CABILDO_STAFF: z.string().regex(/^[SCG][A-Z0-9]+$/, 'CABILDO_STAFF must be a user group id (S…) or a channel id (C… or G…)').optional(),
+  CABILDO_STAFF_CHANNEL: z.string().regex(/^[CG][A-Z0-9]+$/, 'CABILDO_STAFF_CHANNEL must be a channel id (C… or G…)').optional(),
   WHATSAPP_TOKEN: z.string().optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'WHATSAPP_PHONE_NUMBER_ID must be the numeric id Meta shows for the number').optional(),
   WHATSAPP_APP_SECRET: z.string().optional(),
@@ -73,10 +82,28 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
     const missing = WHATSAPP_CLOUD_VARS.filter((name) => !e[name]);
     throw new CabildoError('CONFIG_INVALID', `The WhatsApp Cloud API needs ${missing.join(', ')} too (set all four of ${WHATSAPP_CLOUD_VARS.join(', ')}, or none).`);
   }
+  const slackWanted = Boolean(e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN);
+  if (slackWanted) {
+    if (!e.SLACK_BOT_TOKEN) throw new CabildoError('CONFIG_INVALID', 'Slack needs SLACK_BOT_TOKEN (xoxb-…), with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).');
+    if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) throw new CabildoError('CONFIG_INVALID', 'Slack needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).');
+    if (!e.CABILDO_STAFF) throw new CabildoError('CONFIG_INVALID', 'Slack needs CABILDO_STAFF: the user group (S…) or channel (C…) whose members review proposals.');
+  }
   if (e.WHATSAPP_WEB === '1' && !existsSync(e.PUPPETEER_EXECUTABLE_PATH)) {
     throw new CabildoError('CONFIG_INVALID', `WHATSAPP_WEB=1 needs a browser at PUPPETEER_EXECUTABLE_PATH (${e.PUPPETEER_EXECUTABLE_PATH}): apt-get install chromium, or point the variable at one.`);
   }
   return {
+    ...(slackWanted
+      ? {
+          slack: {
+            botToken: e.SLACK_BOT_TOKEN!,
+            ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+            ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+            ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+            staff: e.CABILDO_STAFF!,
+            ...(e.CABILDO_STAFF_CHANNEL ? { staffChannel: e.CABILDO_STAFF_CHANNEL } : {}),
+          },
+        }
+      : {}),
     ...(e.WHATSAPP_WEB === '1'
       ? {
           whatsappWeb: {

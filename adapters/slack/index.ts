@@ -1,0 +1,168 @@
+/**
+ * Slack for municipal staff, with `@slack/bolt`: direct messages and mentions reach the engine
+ * as the `slack` channel and are answered in their thread; option buttons come back as text;
+ * `/cabildo` gives staff the review queue; new proposals are announced in the staff channel.
+ * HTTP mode mounts on the shared server (`/slack/events`); Socket Mode needs no public URL.
+ */
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { Router } from 'express';
+import { exportRecord, toCsv } from '../../src/export/open-data.js';
+import type { Engine, Logger, Proposal, Store } from '../../src/index.js';
+import { Dedupe } from '../server/dedupe.js';
+import { OPTION_ACTION, renderSlack } from './render.js';
+import { StaffDirectory } from './staff.js';
+import { HELP, PAGE_ACTION, STATUS_ACTION, listBlocks, parseCommand, proposalBlocks, summaryText, type StaffCommand } from './staff-commands.js';
+
+export const SLACK_CHANNEL = 'slack';
+/** Slack retries an event it thinks failed for a few minutes; ids are kept a bit longer. */
+const RETRY_WINDOW_MS = 60 * 60 * 1000;
+
+export interface SlackSettings {
+  botToken: string;
+  /** HTTP mode. */
+  signingSecret?: string;
+  /** Socket Mode, for installations without a public URL. */
+  appToken?: string;
+  /** Another Web API host, for tests. */
+  apiUrl?: string;
+  /** User group (`S…`) or channel (`C…`) whose members are staff. */
+  staff: string;
+  /** Channel where new proposals are announced. */
+  staffChannel?: string;
+}
+
+export interface SlackAdapter {
+  /** The Events API endpoint (`/slack/events`) in HTTP mode. */
+  router?: Router;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createSlackAdapter(engine: Engine, store: Store, settings: SlackSettings, logger: Logger, now: () => Date = () => new Date()): SlackAdapter {
+  const clientOptions = settings.apiUrl ? { slackApiUrl: `${settings.apiUrl.replace(/\/$/, '')}/` } : {};
+  let receiver: Receiver;
+  let router: Router | undefined;
+  if (settings.appToken) {
+    // Both client options: the receiver's own client opens the socket, the app's posts messages.
+    receiver = new SocketModeReceiver({ appToken: settings.appToken, installerOptions: { clientOptions }, clientOptions } as ConstructorParameters<typeof SocketModeReceiver>[0]);
+  } else {
+    const http = new ExpressReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false });
+    receiver = http;
+    router = http.router as unknown as Router;
+  }
+  const app = new App({ token: settings.botToken, receiver, clientOptions, logLevel: LogLevel.ERROR });
+  const staff = new StaffDirectory(app.client, settings.staff);
+  const seen = new Dedupe(RETRY_WINDOW_MS);
+
+  // Slack retries when it did not hear back in time; the first delivery is the one handled.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !seen.first(eventId)) return;
+    await next();
+  });
+
+  async function converse(userId: string, text: string, channel: string, threadTs: string): Promise<void> {
+    const { replies } = await engine.handle({ channel: SLACK_CHANNEL, userId, text });
+    for (const reply of replies) await app.client.chat.postMessage({ channel, thread_ts: threadTs, ...renderSlack(reply) });
+  }
+
+  app.event('message', async ({ event }) => {
+    // Edits, deletions, bot messages (its own included) and joins carry a subtype or a bot id.
+    if (event.subtype !== undefined || 'bot_id' in event || event.channel_type !== 'im') return;
+    await converse(event.user, event.text ?? '', event.channel, event.thread_ts ?? event.ts);
+  });
+
+  app.event('app_mention', async ({ event, context }) => {
+    if (event.bot_id) return;
+    const text = (event.text ?? '').replace(new RegExp(`<@${context.botUserId}>`, 'g'), '').trim();
+    await converse(event.user ?? '', text, event.channel, event.thread_ts ?? event.ts);
+  });
+
+  app.action(new RegExp(`^${OPTION_ACTION}_`), async ({ ack, body, action }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !body.channel || !body.message) return;
+    await converse(body.user.id, action.value ?? '', body.channel.id, (body.message.thread_ts as string | undefined) ?? body.message.ts);
+  });
+
+  async function refuse(respond: (m: { response_type: 'ephemeral'; text: string }) => Promise<unknown>): Promise<void> {
+    await respond({ response_type: 'ephemeral', text: 'Estas herramientas son solo para el equipo que revisa las propuestas. Si deberías tener acceso, pide que te agreguen al grupo del equipo.' });
+  }
+
+  async function runStaffCommand(command: StaffCommand, userId: string, channelId: string): Promise<{ text: string; blocks?: ReturnType<typeof listBlocks> }> {
+    const actor = `slack:${userId}`;
+    const at = now().toISOString();
+    switch (command.kind) {
+      case 'list':
+        await store.audit({ at, actor, action: 'list' });
+        return { text: 'Propuestas', blocks: listBlocks(store, command) };
+      case 'show': {
+        const p = store.get(command.id);
+        if (!p) return { text: `No existe la propuesta ${command.id}.` };
+        await store.audit({ at, actor, action: 'show', proposalId: p.id });
+        return { text: p.id, blocks: proposalBlocks(p, true) };
+      }
+      case 'status': {
+        const p = await store.setStatus(command.id, { status: command.status, ...(command.answer ? { answer: command.answer } : {}), actor }, now());
+        if (!p) return { text: `No existe la propuesta ${command.id}.` };
+        return { text: `${p.id} quedó *${p.status}*.${p.userKey ? ' La persona lo verá en su próximo mensaje (o al tiro, en WhatsApp).' : ''}` };
+      }
+      case 'summary':
+        await store.audit({ at, actor, action: 'summary' });
+        return { text: summaryText(store) };
+      case 'export': {
+        const csv = toCsv(store.list().reverse().map((p) => exportRecord(p, true)), true);
+        await store.audit({ at, actor, action: 'export_open_data' });
+        await app.client.files.uploadV2({ channel_id: channelId, content: csv, filename: `propuestas-${at.slice(0, 10)}.csv`, title: 'Propuestas (datos abiertos)' });
+        return { text: 'Subí el CSV de datos abiertos a esta conversación.' };
+      }
+      case 'help':
+        return { text: command.problem ? `${command.problem}\n\n${HELP}` : HELP };
+    }
+  }
+
+  app.command('/cabildo', async ({ ack, command, respond }) => {
+    await ack();
+    if (!(await staff.isStaff(command.user_id))) return refuse(respond);
+    const result = await runStaffCommand(parseCommand(command.text), command.user_id, command.channel_id);
+    await respond({ response_type: 'ephemeral', text: result.text, ...(result.blocks ? { blocks: result.blocks } : {}) });
+  });
+
+  app.action(new RegExp(`^${PAGE_ACTION}_`), async ({ ack, body, action, respond }) => {
+    await ack();
+    if (action.type !== 'button' || !(await staff.isStaff(body.user.id))) return refuse(respond);
+    const command = JSON.parse(action.value ?? '{}') as Extract<StaffCommand, { kind: 'list' }>;
+    await respond({ response_type: 'ephemeral', replace_original: true, text: 'Propuestas', blocks: listBlocks(store, { ...command, kind: 'list' }) });
+  });
+
+  app.action(new RegExp(`^${STATUS_ACTION}_`), async ({ ack, body, action, respond }) => {
+    await ack();
+    if (action.type !== 'button' || !(await staff.isStaff(body.user.id))) return refuse(respond);
+    const [id = '', status = ''] = (action.value ?? '').split('|');
+    const command = parseCommand(`estado ${id} ${status}`);
+    const result = await runStaffCommand(command, body.user.id, body.channel?.id ?? '');
+    await respond({ response_type: 'ephemeral', replace_original: false, text: result.text });
+  });
+
+  app.error(async (error) => {
+    logger.error({ channel: SLACK_CHANNEL, code: (error as { code?: string }).code, err: error.message }, 'slack handler failed');
+  });
+
+  const unsubscribe = settings.staffChannel
+    ? engine.onProposalSubmitted((p: Proposal) => {
+        app.client.chat
+          .postMessage({ channel: settings.staffChannel!, text: `Nueva propuesta ${p.id}: ${p.title}`, blocks: proposalBlocks(p, true) })
+          .catch((error: unknown) => logger.error({ channel: SLACK_CHANNEL, err: String(error) }, 'announcement failed'));
+      })
+    : () => {};
+
+  return {
+    ...(router ? { router } : {}),
+    async start() {
+      if (settings.appToken) await app.start();
+    },
+    async close() {
+      unsubscribe();
+      if (settings.appToken) await app.stop();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * `/cabildo` for staff: `propuestas [estado] [comuna]`, `ver GA-…`, `estado GA-… <estado>
+ * [respuesta]`, `resumen`, `exportar`. Parsing and the messages they produce; the Slack wiring
+ * is in index.ts. Every action is recorded in the store's audit trail.
+ */
+import type { KnownBlock } from '@slack/types';
+import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus, type Store } from '../../src/index.js';
+import { findTrackingNumber } from '../../src/nlu/rules.js';
+import { summarise } from '../../src/staff/summary.js';
+import { toMrkdwn } from './mrkdwn.js';
+
+export const PAGE_SIZE = 10;
+export const PAGE_ACTION = 'cabildo_page';
+export const STATUS_ACTION = 'cabildo_status';
+
+export type StaffCommand =
+  | { kind: 'list'; status?: ProposalStatus; territory?: string; offset: number }
+  | { kind: 'show'; id: string }
+  | { kind: 'status'; id: string; status: ProposalStatus; answer?: string }
+  | { kind: 'summary' }
+  | { kind: 'export' }
+  | { kind: 'help'; problem?: string };
+
+const isStatus = (s: string): s is ProposalStatus => (PROPOSAL_STATUSES as readonly string[]).includes(s);
+
+export function parseCommand(text: string): StaffCommand {
+  const [verb = '', ...rest] = text.trim().split(/\s+/);
+  switch (verb.toLowerCase()) {
+    case 'propuestas': {
+      const status = rest[0] && isStatus(rest[0]) ? rest.shift() : undefined;
+      const territory = rest.join(' ').trim();
+      return { kind: 'list', offset: 0, ...(status ? { status: status as ProposalStatus } : {}), ...(territory ? { territory } : {}) };
+    }
+    case 'ver': {
+      const id = findTrackingNumber(rest.join(' '));
+      return id ? { kind: 'show', id } : { kind: 'help', problem: 'Indica el número: `/cabildo ver GA-2027-000123`' };
+    }
+    case 'estado': {
+      const id = findTrackingNumber(rest[0] ?? '');
+      const status = rest[1];
+      if (!id || !status || !isStatus(status)) {
+        return { kind: 'help', problem: `Uso: \`/cabildo estado GA-2027-000123 <estado> [respuesta]\`, con estado ${PROPOSAL_STATUSES.join(', ')}.` };
+      }
+      const answer = rest.slice(2).join(' ').trim();
+      return { kind: 'status', id, status, ...(answer ? { answer } : {}) };
+    }
+    case 'resumen':
+      return { kind: 'summary' };
+    case 'exportar':
+      return { kind: 'export' };
+    default:
+      return { kind: 'help' };
+  }
+}
+
+export const HELP = [
+  '*Comandos de Cabildo para el equipo*',
+  '• `/cabildo propuestas [estado] [comuna]`: lista, de la más nueva a la más antigua',
+  '• `/cabildo ver GA-2027-000123`: la propuesta completa',
+  '• `/cabildo estado GA-2027-000123 en_revision [respuesta]`: cambia el estado; la persona verá la respuesta',
+  '• `/cabildo resumen`: conteos por estado, pilar, territorio y canal',
+  '• `/cabildo exportar`: CSV de datos abiertos (sin datos personales)',
+  `Estados: ${PROPOSAL_STATUSES.join(', ')}.`,
+].join('\n');
+
+const line = (p: Proposal) => `• *${p.id}* · ${p.status} · ${toMrkdwn(p.territory)} · ${toMrkdwn(p.title)}`;
+
+export function listBlocks(store: Store, command: Extract<StaffCommand, { kind: 'list' }>): KnownBlock[] {
+  const all = store.list({ ...(command.status ? { status: command.status } : {}), ...(command.territory ? { territory: command.territory } : {}) });
+  const page = all.slice(command.offset, command.offset + PAGE_SIZE);
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: page.length ? `*Propuestas* (${command.offset + 1}–${command.offset + page.length} de ${all.length})\n${page.map(line).join('\n')}` : 'No hay propuestas con ese filtro.' } },
+  ];
+  const buttons = [];
+  if (command.offset > 0) buttons.push({ type: 'button' as const, action_id: `${PAGE_ACTION}_prev`, text: { type: 'plain_text' as const, text: 'Anteriores' }, value: JSON.stringify({ ...command, offset: Math.max(0, command.offset - PAGE_SIZE) }) });
+  if (command.offset + PAGE_SIZE < all.length) buttons.push({ type: 'button' as const, action_id: `${PAGE_ACTION}_next`, text: { type: 'plain_text' as const, text: 'Siguientes' }, value: JSON.stringify({ ...command, offset: command.offset + PAGE_SIZE }) });
+  if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
+  return blocks;
+}
+
+/** The whole proposal, for staff (contact details included: they are who may contact the person). */
+export function proposalBlocks(p: Proposal, withStatusButtons: boolean): KnownBlock[] {
+  const field = (label: string, value: string) => `*${label}:* ${toMrkdwn(value)}`;
+  const contact = p.contact ? [p.contact.name, p.contact.organization, p.contact.email].filter(Boolean).join(', ') : 'anónima';
+  const text = [
+    `*${p.id}* · ${p.status} · ${p.channel} · ${p.createdAt.slice(0, 10)}`,
+    field('Título', p.title),
+    field('Problema', p.problem),
+    field('Descripción', p.description),
+    field('Actores', p.actors),
+    field('Componentes', p.components),
+    field('Institución', p.institution),
+    field('Pilares', p.pillars.join(', ')),
+    field('Territorio', p.territory),
+    field('Contacto', contact),
+    ...(p.answer ? [field('Respuesta', p.answer)] : []),
+  ].join('\n');
+  const blocks: KnownBlock[] = [];
+  for (let i = 0; i < text.length; i += 3000) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: text.slice(i, i + 3000) } });
+  if (withStatusButtons) {
+    blocks.push({
+      type: 'actions',
+      elements: (['en_revision', 'seleccionada', 'no_seleccionada'] as const).map((status) => ({
+        type: 'button' as const,
+        action_id: `${STATUS_ACTION}_${status}`,
+        text: { type: 'plain_text' as const, text: status.replace('_', ' ') },
+        value: `${p.id}|${status}`,
+      })),
+    });
+  }
+  return blocks;
+}
+
+export function summaryText(store: Store): string {
+  const s = summarise(store.list());
+  const rows = (title: string, counts: Record<string, number>) =>
+    `*${title}*\n${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `• ${toMrkdwn(k)}: ${n}`).join('\n') || '• —'}`;
+  return [`*Resumen de la consulta*: ${s.total} propuestas`, rows('Por estado', s.byStatus), rows('Por pilar', s.byPillar), rows('Por territorio', s.byTerritory), rows('Por canal', s.byChannel)].join('\n\n');
+}
