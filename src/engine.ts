@@ -282,9 +282,11 @@ class CabildoEngine implements Engine {
         return { intent: answered.intent, replies: [...answered.replies, { ...outcome.reask, text: `${say(c, 'resume')}\n\n${outcome.reask.text}` }] };
       }
       case 'submit': {
-        if (receptionState(c.consultation, now).state !== 'open') {
+        // Reception may have closed while the person was writing.
+        const reception = receptionState(c.consultation, now);
+        if (reception.state !== 'open') {
           await this.store.setSession(key, undefined);
-          return { intent: null, replies: [{ text: say(c, 'reception_closed', { end: formatDate(receptionState(c.consultation, now).stage.end) }) }] };
+          return { intent: null, replies: [{ text: say(c, 'reception_closed', { end: formatDate(reception.stage.end) }) }] };
         }
         const { contact, ...fields } = outcome.proposal;
         let proposal;

@@ -3,20 +3,18 @@
  * SIGTERM or SIGINT: stop accepting, finish turns in flight, flush the store, exit 0 (within 10 s).
  */
 import { dirname, join } from 'node:path';
-import { createEngine, CabildoError, ContentError, openFileStore } from '../../src/index.js';
-import { createLogger, readSettings } from '../../src/cli/config.js';
+import { CabildoError, ContentError } from '../../src/index.js';
+import { openEngine } from '../../src/cli/open.js';
 import { readServerSettings } from './settings.js';
 import { startServer } from './index.js';
 import { createWebClient, printQr } from '../whatsapp/web/client.js';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
-const logger = createLogger(process.env, 'info');
 
 try {
-  const settings = readSettings();
+  // Server settings first: a malformed one stops start-up before the store is opened.
   const serverSettings = readServerSettings();
-  const store = await openFileStore(settings.dbFile, settings.secret ? { secret: settings.secret } : {});
-  const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger });
+  const { engine, store, settings, logger } = await openEngine('info');
   const web = serverSettings.whatsappWeb;
   const server = await startServer(
     {

@@ -2,18 +2,21 @@
 import { createEngine, type Engine } from '../engine.js';
 import { openFileStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import type { Logger } from '../logger.js';
 import { createLogger, readSettings, type Settings } from './config.js';
 
 export async function openStore(settings: Settings = readSettings()): Promise<Store> {
   return openFileStore(settings.dbFile, settings.secret ? { secret: settings.secret } : {});
 }
 
-export async function openEngine(): Promise<{ engine: Engine; store: Store; settings: Settings }> {
+/** The store and the engine on it, as every front end builds them; `logLevel` is the default when CABILDO_LOG_LEVEL is unset. */
+export async function openEngine(logLevel = 'warn'): Promise<{ engine: Engine; store: Store; settings: Settings; logger: Logger }> {
   const settings = readSettings();
   const store = await openStore(settings);
+  const logger = createLogger(process.env, logLevel);
   try {
-    const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger: createLogger() });
-    return { engine, store, settings };
+    const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger });
+    return { engine, store, settings, logger };
   } catch (error) {
     await store.close();
     throw error;

@@ -23,10 +23,6 @@ export class Vocabulary {
     }
   }
 
-  has(word: string): boolean {
-    return this.counts.has(word);
-  }
-
   /** The known word itself, its closest correction, or null when nothing is close enough. */
   resolve(word: string): string | null {
     if (this.counts.has(word)) return word;

@@ -18,9 +18,6 @@ export class GraphError extends Error {
   }
 }
 
-/** Graph API error code for a message outside the 24-hour customer-service window. */
-export const OUTSIDE_WINDOW = 131047;
-
 export class GraphClient {
   constructor(private readonly options: GraphClientOptions) {}
 
