@@ -34,6 +34,8 @@ export interface Classification {
   intent: string;
   /** Its share of the intent model's normalised scores, 0..1. */
   confidence: number;
+  /** The second most likely in-scope intent and its share, when there is one. */
+  runnerUp?: { intent: string; confidence: number };
   /** Share the scope model gives to out-of-scope, 0..1. */
   outOfScope: number;
   /** Share of content words the training vocabulary knows (after typo correction), 0..1. */
@@ -87,6 +89,7 @@ export class IntentClassifier {
       neighbours,
       intent: intent.top,
       confidence: intent.share(intent.top),
+      ...(intent.second ? { runnerUp: { intent: intent.second, confidence: intent.share(intent.second) } } : {}),
       outOfScope: scope ? scope.share(OUT_OF_SCOPE) : 1,
       coverage,
       contentWords: total,
@@ -131,7 +134,7 @@ class Model {
     this.bayes.addDocument(features, label);
   }
 
-  scores(features: string[]): { top: string; share(label: string): number } | undefined {
+  scores(features: string[]): { top: string; second?: string; share(label: string): number } | undefined {
     // A feature no class has seen scales every class alike in theory, but smoothing makes it
     // favour big classes; it carries no evidence, so it is left out.
     const seen = features.filter((f) => this.known.has(f)).slice(0, MAX_FEATURES);
@@ -139,7 +142,7 @@ class Model {
     const ranked = this.bayes.getClassifications(seen);
     const sum = ranked.reduce((s, c) => s + c.value, 0);
     const byLabel = new Map(ranked.map((c) => [c.label, c.value]));
-    return { top: ranked[0]!.label, share: (label) => (sum > 0 ? (byLabel.get(label) ?? 0) / sum : 0) };
+    return { top: ranked[0]!.label, ...(ranked[1] ? { second: ranked[1].label } : {}), share: (label) => (sum > 0 ? (byLabel.get(label) ?? 0) / sum : 0) };
   }
 }
 

@@ -22,6 +22,12 @@ export interface UnderstandOptions {
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 export const DEFAULT_MIN_COVERAGE = 0.6;
 export const DEFAULT_MAX_OUT_OF_SCOPE = 0.4;
+/**
+ * Below this confidence, a nearest example of the runner-up intent overrules the top one.
+ * Chosen by 5-fold cross-validation on the training examples (0.7, 0.9, 0.95 and always were
+ * tried; 0.9 was best), never on the held-out set.
+ */
+const TIE_BREAK_BELOW = 0.9;
 
 export interface Understander {
   understand(text: string): IntentMatch;
@@ -56,6 +62,11 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
       const nearestOutOfScope = c.neighbours[0]?.label === 'none';
       if (intent === 'none' || nearestOutOfScope || c.outOfScope >= maxOutOfScope || c.confidence < minConfidence) {
         return { intent: 'none', confidence: Math.max(c.outOfScope, 1 - c.confidence), source: 'out_of_scope' };
+      }
+      // When the Bayes model hesitates between two intents, the closest example settles it.
+      const nearest = c.neighbours[0]?.label;
+      if (c.runnerUp && c.confidence < TIE_BREAK_BELOW && nearest === c.runnerUp.intent && known.has(nearest)) {
+        return { intent: nearest as IntentName, confidence: c.runnerUp.confidence, source: 'classifier' };
       }
       return { intent, confidence: c.confidence, source: 'classifier' };
     },
