@@ -3,7 +3,7 @@
  * people typed into the free text masked. What stays is what the consultation publishes.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Proposal } from '../types.js';
+import type { Proposal, ProposalFields } from '../types.js';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 // RUT: 12.345.678-5, 12345678-K, 123456785 (with its check digit).
@@ -15,25 +15,16 @@ export function maskPersonalData(text: string): string {
   return text.replace(EMAIL, '[correo]').replace(RUT, '[RUT]').replace(PHONE, '[teléfono]');
 }
 
-export interface ExportedProposal {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-  status: string;
-  channel: string;
-  title: string;
-  problem: string;
-  description: string;
-  actors: string;
-  components: string;
-  institution: string;
-  pillars: string;
-  territory: string;
-  answer: string;
-  contact_name?: string;
-  contact_organization?: string;
-  contact_email?: string;
-}
+/** One flat row: the proposal's fields as text, the staff answer, and contact details unless open data. */
+export type ExportedProposal = Pick<Proposal, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'channel'> &
+  Omit<ProposalFields, 'pillars'> & {
+    /** Pillars joined with `;`. */
+    pillars: string;
+    answer: string;
+    contact_name?: string;
+    contact_organization?: string;
+    contact_email?: string;
+  };
 
 const FREE_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution', 'territory', 'answer'] as const;
 
