@@ -170,7 +170,8 @@ describe('Slack channel', () => {
     const envelope = eventEnvelope(dm('UCITIZEN', 'gracias'), 'EvRetried');
     await postEvent(envelope);
     await postEvent(envelope, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => (posts().length > before ? true : undefined), 'the reply to the retried event');
+    await new Promise((r) => setTimeout(r, 400));
     expect(posts().length - before).toBe(1);
   });
 

@@ -34,6 +34,15 @@ class FakeClient extends EventEmitter implements WebClient {
   }
 }
 
+/** Waits until `check` holds (under a loaded CI machine replies take longer than usual). */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 let adapter: WhatsAppWebAdapter | undefined;
 afterEach(async () => {
   await adapter?.close();
@@ -82,7 +91,7 @@ describe('whatsapp-web.js adapter', () => {
     expect(client.sent).toEqual([]);
     const before = client.sent.length;
     client.receive({ from: '56922222222@lid', type: 'ptt', body: '' });
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => client.sent.length > before, 'the note about text');
     expect(client.sent.slice(before).map((m) => m.text).join()).toMatch(/solo entiendo mensajes de texto/);
     expect(await say('56922222222@lid', 'qué es la OGP')).toMatch(/2011/);
   });
@@ -95,7 +104,8 @@ describe('whatsapp-web.js adapter', () => {
     const before = client.sent.length;
     client.receive({ from: chat, body: 'Nadie entiende' });
     client.receive({ from: chat, body: 'en qué se gasta el presupuesto municipal' });
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(() => client.sent.length > before, 'the joined answer');
+    await new Promise((r) => setTimeout(r, 400));
     expect(client.sent.length).toBe(before + 1);
     expect(client.sent.at(-1)!.text).toContain('(3/8)');
     for (const a of PROPOSAL_ANSWERS.slice(2)) await say(chat, a);
@@ -121,7 +131,7 @@ describe('whatsapp-web.js adapter', () => {
     expect(client.sent).toEqual([]);
     client.offline = false;
     client.emit('ready');
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => client.sent.length > 0, 'the deferred reply');
     expect(client.sent.map((m) => m.text).join()).toMatch(/2011/);
   });
 
@@ -134,7 +144,7 @@ describe('whatsapp-web.js adapter', () => {
     const id = /GA-\d{4}-\d{6}/.exec(await say(chat, 'confirmar'))![0];
     const before = client.sent.length;
     await store.setStatus(id, { status: 'en_revision', actor: 'staff:test' }, new Date());
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(() => client.sent.length > before, 'the notice');
     expect(client.sent.slice(before).map((m) => m.text).join()).toMatch(new RegExp(`${id}[\\s\\S]*en revisión`));
   });
 });
