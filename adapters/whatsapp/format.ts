@@ -3,6 +3,9 @@
  * its 4,096-character limit, and options as a numbered list that a number picks from.
  */
 
+/** Channel name the engine sees on both ways in, so a person is the same user on either. */
+export const WHATSAPP_CHANNEL = 'whatsapp';
+
 /** WhatsApp refuses longer text messages. */
 export const MAX_TEXT_LENGTH = 4096;
 

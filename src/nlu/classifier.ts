@@ -42,8 +42,8 @@ export interface Classification {
   coverage: number;
   /** Number of content words seen. */
   contentWords: number;
-  /** The closest training example (none when no feature is known). */
-  neighbours: Neighbour[];
+  /** The closest training example; absent when no feature is known. */
+  nearest?: Neighbour;
 }
 
 export interface TrainingExample {
@@ -70,23 +70,28 @@ export class IntentClassifier {
     this.intents = new Model(smoothing);
     // Examples are taken as written: correcting them towards the vocabulary would only blur
     // out-of-scope examples into the domain (and cost a search per unknown word).
-    const analysed = examples.map((e) => ({ intent: e.intent, stems: contentWords(e.text).slice(0, MAX_WORDS).map((w) => this.stem(w)) }));
-    this.index = new NeighbourIndex(analysed.map((a) => ({ label: a.intent, features: charFeatures(a.stems) })));
-    for (const { intent, stems } of analysed) {
-      this.scope.add(wordFeatures(stems), intent);
-      if (intent !== OUT_OF_SCOPE) this.intents.add(charFeatures(stems), intent);
+    const analysed = examples.map((e) => {
+      const stems = contentWords(e.text).slice(0, MAX_WORDS).map((w) => this.stem(w));
+      return { intent: e.intent, words: wordFeatures(stems), chars: charFeatures(stems) };
+    });
+    this.index = new NeighbourIndex(analysed.map((a) => ({ label: a.intent, features: a.chars })));
+    for (const { intent, words, chars } of analysed) {
+      this.scope.add(words, intent);
+      if (intent !== OUT_OF_SCOPE) this.intents.add(chars, intent);
     }
   }
 
   classify(normalized: string): Classification {
     const { stems, known, total } = this.analyse(normalized);
     const coverage = total === 0 ? 0 : known / total;
+    const chars = charFeatures(stems);
     const scope = this.scope.scores(wordFeatures(stems));
-    const intent = this.intents.scores(charFeatures(stems));
-    const neighbours = this.index.nearest(charFeatures(stems), 1);
-    if (!intent) return { intent: OUT_OF_SCOPE, confidence: 0, outOfScope: 1, coverage, contentWords: total, neighbours };
+    const intent = this.intents.scores(chars);
+    const nearest = this.index.nearest(chars);
+    const near = nearest ? { nearest } : {};
+    if (!intent) return { intent: OUT_OF_SCOPE, confidence: 0, outOfScope: 1, coverage, contentWords: total, ...near };
     return {
-      neighbours,
+      ...near,
       intent: intent.top,
       confidence: intent.share(intent.top),
       ...(intent.second ? { runnerUp: { intent: intent.second, confidence: intent.share(intent.second) } } : {}),

@@ -1,6 +1,6 @@
 /**
- * Nearest training examples by cosine similarity of TF-IDF weighted features, through an
- * inverted index. A message whose closest examples are out-of-scope ones is out of scope, even
+ * The nearest training example by cosine similarity of TF-IDF weighted features, through an
+ * inverted index. A message whose closest example is an out-of-scope one is out of scope, even
  * when the Bayes model, which weighs single words, leans to an in-scope intent.
  */
 export interface Neighbour {
@@ -31,8 +31,8 @@ export class NeighbourIndex {
     });
   }
 
-  /** The `k` most similar examples, most similar first. */
-  nearest(features: string[], k: number): Neighbour[] {
+  /** The most similar example, or undefined when no feature is shared with any. */
+  nearest(features: string[]): Neighbour | undefined {
     const scores = this.scores;
     const touched: number[] = [];
     for (const [f, w] of this.vector(features)) {
@@ -41,18 +41,16 @@ export class NeighbourIndex {
         scores[doc]! += w * weight;
       }
     }
-    // k is small: keep the best k in one pass instead of sorting every scored document.
-    const best: { doc: number; score: number }[] = [];
+    let best = -1;
+    let bestScore = 0;
     for (const doc of touched) {
-      const score = scores[doc]!;
-      scores[doc] = 0;
-      if (best.length < k || score > best[best.length - 1]!.score) {
-        best.push({ doc, score });
-        best.sort((a, b) => b.score - a.score);
-        if (best.length > k) best.pop();
+      if (scores[doc]! > bestScore) {
+        best = doc;
+        bestScore = scores[doc]!;
       }
+      scores[doc] = 0;
     }
-    return best.map(({ doc, score }) => ({ label: this.labels[doc]!, similarity: score }));
+    return best < 0 ? undefined : { label: this.labels[best]!, similarity: bestScore };
   }
 
   private vector(features: string[]): Map<string, number> {

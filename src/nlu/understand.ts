@@ -59,12 +59,12 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
         return { intent: 'none', confidence: 1 - c.coverage, source: 'out_of_scope' };
       }
       // The closest example being out of scope outweighs the Bayes models, which weigh words one by one.
-      const nearestOutOfScope = c.neighbours[0]?.label === 'none';
+      const nearestOutOfScope = c.nearest?.label === 'none';
       if (intent === 'none' || nearestOutOfScope || c.outOfScope >= maxOutOfScope || c.confidence < minConfidence) {
         return { intent: 'none', confidence: Math.max(c.outOfScope, 1 - c.confidence), source: 'out_of_scope' };
       }
       // When the Bayes model hesitates between two intents, the closest example settles it.
-      const nearest = c.neighbours[0]?.label;
+      const nearest = c.nearest?.label;
       if (c.runnerUp && c.confidence < TIE_BREAK_BELOW && nearest === c.runnerUp.intent && known.has(nearest)) {
         return { intent: nearest as IntentName, confidence: c.runnerUp.confidence, source: 'classifier' };
       }

@@ -9,13 +9,12 @@ import express, { Router } from 'express';
 import { KeyedQueue, type Engine, type Logger, type Reply } from '../../../src/index.js';
 import { Dedupe } from '../../server/dedupe.js';
 import { BurstJoiner } from '../burst.js';
-import { pickOption } from '../format.js';
+import { pickOption, WHATSAPP_CHANNEL } from '../format.js';
 import { GraphClient, GraphError } from './graph-client.js';
 import { inboundMessages, webhookSchema } from './payload.js';
 import { renderCloud } from './render.js';
 import { validSignature } from './verify.js';
 
-export const WHATSAPP_CHANNEL = 'whatsapp';
 /** WhatsApp's customer-service window: free-form messages only this long after the person's last one. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 

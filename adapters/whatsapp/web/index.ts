@@ -10,9 +10,8 @@
  */
 import { KeyedQueue, type Engine, type Logger, type Reply } from '../../../src/index.js';
 import { BurstJoiner } from '../burst.js';
-import { numberedOptions, pickOption, splitText, toWhatsApp } from '../format.js';
+import { numberedOptions, pickOption, splitText, toWhatsApp, WHATSAPP_CHANNEL } from '../format.js';
 
-export const WHATSAPP_CHANNEL = 'whatsapp';
 
 /** What Cabildo reads of a whatsapp-web.js `Message`. */
 export interface WebMessage {
