@@ -18,6 +18,8 @@ export interface RunningServer {
   url: string;
   /** Stops accepting, lets requests and turns in flight finish, then closes the store. */
   close(): Promise<void>;
+  /** What the server holds in memory for the web chat. */
+  stats(): { webchatConversations: number; webchatTokens: number };
 }
 
 export interface ServerDeps {
@@ -44,8 +46,9 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
   app.use((req, res, next) => {
     const started = performance.now();
     res.on('finish', () => {
-      // The path only: query strings and bodies can carry tokens and text.
-      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      // The route's pattern, never the path: paths carry conversation ids, query strings tokens.
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : res.statusCode === 404 ? '(no route)' : '(static file)';
+      logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
     next();
   });
@@ -94,6 +97,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
 
   return {
     url: `http://${host}:${port}`,
+    stats: () => ({ webchatConversations: webchat.conversations(), webchatTokens: webchat.tokens() }),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -43,6 +43,8 @@ const schema = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'CABILDO_ALLOWED_ORIGINS must be a comma-separated list of origins such as https://www.municipio.cl (no path, no trailing slash)'),
   CABILDO_CONVERSATION_TTL_MINUTES: int('CABILDO_CONVERSATION_TTL_MINUTES', 1, 24 * 60).default(30),
+  CABILDO_MAX_CONVERSATIONS: int('CABILDO_MAX_CONVERSATIONS', 1, 1_000_000).default(10_000),
+  CABILDO_WEB_USER_DAYS: int('CABILDO_WEB_USER_DAYS', 1, 3650).default(30),
   CABILDO_TOKENS_PER_IP_PER_MINUTE: int('CABILDO_TOKENS_PER_IP_PER_MINUTE', 1, 100_000).default(30),
   CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE: int('CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE', 1, 100_000).default(40),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)').optional(),
@@ -65,6 +67,8 @@ const schema = z.object({
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
+  BOT_EMULATOR: z.enum(['0', '1'], 'BOT_EMULATOR must be 1 (on) or 0 (off)').default('0'),
+  NODE_ENV: z.string().optional(),
 });
 
 export function readServerSettings(env: NodeJS.ProcessEnv = process.env): ServerSettings {
@@ -76,6 +80,9 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
   const e = parsed.data;
   if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD) {
     throw new CabildoError('CONFIG_INVALID', 'MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set (Azure Bot Service registration).');
+  }
+  if (e.BOT_EMULATOR === '1' && e.NODE_ENV === 'production') {
+    throw new CabildoError('CONFIG_INVALID', 'BOT_EMULATOR=1 turns off authentication on /api/messages and is refused when NODE_ENV=production; register the bot (MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD) instead.');
   }
   const cloudSet = WHATSAPP_CLOUD_VARS.filter((name) => e[name]);
   if (cloudSet.length && cloudSet.length < WHATSAPP_CLOUD_VARS.length) {
@@ -134,8 +141,11 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
     webchat: {
       ...(e.MICROSOFT_APP_ID ? { microsoftAppId: e.MICROSOFT_APP_ID, microsoftAppPassword: e.MICROSOFT_APP_PASSWORD } : {}),
       ...(e.MICROSOFT_APP_TENANT_ID ? { microsoftAppTenantId: e.MICROSOFT_APP_TENANT_ID } : {}),
+      emulator: e.BOT_EMULATOR === '1' && !e.MICROSOFT_APP_ID,
       allowedOrigins: e.CABILDO_ALLOWED_ORIGINS,
       conversationTtlMs: e.CABILDO_CONVERSATION_TTL_MINUTES * 60_000,
+      maxConversations: e.CABILDO_MAX_CONVERSATIONS,
+      webUserLifetimeMs: e.CABILDO_WEB_USER_DAYS * 24 * 60 * 60_000,
       tokensPerIpPerMinute: e.CABILDO_TOKENS_PER_IP_PER_MINUTE,
       messagesPerConversationPerMinute: e.CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE,
     },

@@ -10,19 +10,30 @@ import { MAX_MESSAGE_LENGTH } from '../../src/index.js';
 import type { RateLimiter } from '../server/rate-limit.js';
 import type { Conversation, ConversationRegistry } from './conversations.js';
 import { BOT_ACCOUNT, type DirectLineAdapter } from './directline-adapter.js';
+import type { WebIdentities } from './web-identity.js';
 
 export interface DirectLineOptions {
   registry: ConversationRegistry;
   adapter: DirectLineAdapter;
   logic: (context: TurnContext) => Promise<void>;
-  /** Per client IP: token requests. */
+  /** Signed web user ids (the page's credential across visits). */
+  identities: WebIdentities;
+  /** Per client IP: requests that issue tokens (generate, refresh). */
   perIp: RateLimiter;
+  /** Per conversation: token refreshes. */
+  refreshesPerConversation: RateLimiter;
   /** Per conversation: posted activities. */
   perConversation: RateLimiter;
 }
 
-/** Body of `POST /tokens/generate`: an optional stable user id the page keeps across visits. */
-const generateBody = z.object({ user: z.object({ id: z.string().regex(/^[\w-]{1,64}$/) }).optional() }).loose();
+/**
+ * Body of `POST /tokens/generate`: optionally the credential this server gave the page on an
+ * earlier visit. A `user.id` of the page's choosing is ignored: ids are issued, never chosen.
+ */
+const generateBody = z.object({ credential: z.string().regex(/^w1\.[\w.-]{1,200}$/).optional() }).loose();
+
+/** Seconds a client is told to wait when the registry is full; idle conversations go within minutes. */
+const FULL_RETRY_AFTER_S = 60;
 
 /** What a client may post: a message (text may be absent, as with an attachment) or a typing signal. */
 const postedActivity = z
@@ -43,7 +54,7 @@ function bearer(req: Request): string | undefined {
 }
 
 export function directLineRouter(options: DirectLineOptions): Router {
-  const { registry, adapter, logic, perIp, perConversation } = options;
+  const { registry, adapter, logic, identities, perIp, refreshesPerConversation, perConversation } = options;
   const router = Router();
 
   /** The conversation the request's token reaches, answering 401/403 itself when there is none. */
@@ -72,22 +83,35 @@ export function directLineRouter(options: DirectLineOptions): Router {
     return true;
   }
 
-  function conversationJson(conversation: Conversation) {
-    const { token, expiresIn } = registry.issueToken(conversation);
-    return { conversationId: conversation.id, token, expires_in: expiresIn };
-  }
+  const conversationJson = (conversation: Conversation, issued: { token: string; expiresIn: number }) => ({
+    conversationId: conversation.id,
+    token: issued.token,
+    expires_in: issued.expiresIn,
+  });
 
-  // Open on purpose: a page embedding the chat holds no secret. Each token reaches one new conversation.
+  // Open on purpose: a page embedding the chat holds no secret. Each token reaches one new
+  // conversation; the person is the signed id the page brings back, or a new one.
   router.post('/tokens/generate', (req, res) => {
     if (limited(res, perIp.take(`ip:${req.ip}`))) return;
     const body = generateBody.safeParse(req.body ?? {});
-    if (!body.success) return fail(res, 400, 'BadArgument', 'user.id must be 1-64 letters, digits, "_" or "-".');
-    res.json(conversationJson(registry.create(body.data.user?.id)));
+    if (!body.success) return fail(res, 400, 'BadArgument', 'The body must be {} or {"credential": "<the credential this server issued>"}.');
+    const origin = req.headers.origin ?? '';
+    const presented = body.data.credential;
+    // A guessed, altered, expired or foreign id is not honoured: the page gets a new person.
+    const identity = (presented && identities.verify(presented, origin)) || identities.issue(origin);
+    const conversation = registry.create(identity.userId);
+    if (!conversation) {
+      res.setHeader('Retry-After', String(FULL_RETRY_AFTER_S));
+      return fail(res, 503, 'ServiceBusy', 'The chat is serving as many conversations as it can; try again in a minute.');
+    }
+    res.json({ ...conversationJson(conversation, registry.issueToken(conversation)), user: { id: identity.userId }, credential: identity.signed });
   });
 
   router.post('/tokens/refresh', (req, res) => {
     const conversation = authorised(req, res);
-    if (conversation) res.json(conversationJson(conversation));
+    if (!conversation) return;
+    if (limited(res, Math.max(perIp.take(`ip:${req.ip}`), refreshesPerConversation.take(`conv:${conversation.id}`)))) return;
+    res.json(conversationJson(conversation, registry.issueToken(conversation)));
   });
 
   router.post('/conversations', async (req, res) => {
@@ -109,12 +133,12 @@ export function directLineRouter(options: DirectLineOptions): Router {
         logic,
       );
     }
-    res.status(201).json(conversationJson(conversation));
+    res.status(201).json(conversationJson(conversation, registry.currentToken(conversation)));
   });
 
   router.get('/conversations/:id', (req, res) => {
     const conversation = authorised(req, res, req.params.id);
-    if (conversation) res.json(conversationJson(conversation));
+    if (conversation) res.json(conversationJson(conversation, registry.currentToken(conversation)));
   });
 
   router.get('/conversations/:id/activities', (req, res) => {

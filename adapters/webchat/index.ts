@@ -10,20 +10,28 @@ import express, { Router } from 'express';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { Engine, Logger } from '../../src/index.js';
 import { RateLimiter } from '../server/rate-limit.js';
-import { CabildoBot } from './bot.js';
+import { acceptActivity, loopbackOnly } from './bot-framework-guard.js';
+import { BOT_FRAMEWORK_CHANNEL, CabildoBot, WEBCHAT_CHANNEL } from './bot.js';
 import { ConversationRegistry } from './conversations.js';
 import { DirectLineAdapter } from './directline-adapter.js';
 import { directLineRouter } from './directline.js';
+import { WebIdentities } from './web-identity.js';
 
 export interface WebchatSettings {
-  /** Microsoft app registration, for Azure Bot Service; all empty runs without authentication. */
+  /** Microsoft app registration, for Azure Bot Service; without it `/api/messages` is off. */
   microsoftAppId?: string;
   microsoftAppPassword?: string;
   microsoftAppTenantId?: string;
+  /** `BOT_EMULATOR=1`: `/api/messages` without authentication, for the Emulator on this machine only. */
+  emulator: boolean;
   /** Origins allowed to call Direct Line from their own pages (CORS); empty: same origin only. */
   allowedOrigins: string[];
   /** Idle time after which a Direct Line conversation and its tokens are forgotten. */
   conversationTtlMs: number;
+  /** Direct Line conversations held at once; past it new visitors get 503 for a while. */
+  maxConversations: number;
+  /** A web visitor's signed id expires after this long without a visit. */
+  webUserLifetimeMs: number;
   /** Direct Line token requests per IP per minute, and messages per conversation per minute. */
   tokensPerIpPerMinute: number;
   messagesPerConversationPerMinute: number;
@@ -33,8 +41,9 @@ export interface WebchatAdapter {
   router: Router;
   /** Stops the expiry timer. */
   close(): void;
-  /** Open Direct Line conversations. */
+  /** Open Direct Line conversations, and the live tokens reaching them. */
   conversations(): number;
+  tokens(): number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,43 +52,55 @@ const require = createRequire(import.meta.url);
 // The package exports no file path, so the bundle is found from its CommonJS entry (lib/index.js).
 const WEBCHAT_BUNDLE = join(dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
 
+/** Activities kept per Direct Line conversation (a long chat keeps its latest ones). */
+const MAX_ACTIVITIES = 500;
+/** Token refreshes per conversation per minute: Web Chat refreshes every 15 minutes. */
+const REFRESHES_PER_MINUTE = 5;
+
 export function createWebchatAdapter(engine: Engine, settings: WebchatSettings, logger: Logger): WebchatAdapter {
-  const bot = new CabildoBot(engine);
-  const logic = (context: TurnContext) => bot.run(context);
   const onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ channel: 'webchat', err: error.message }, 'bot turn failed');
     await context.sendActivity('Tuve un problema técnico. Intenta de nuevo en un momento.');
   };
 
-  const registry = new ConversationRegistry(settings.conversationTtlMs);
+  const registry = new ConversationRegistry({ ttlMs: settings.conversationTtlMs, maxConversations: settings.maxConversations, maxActivities: MAX_ACTIVITIES });
   const directLine = new DirectLineAdapter(registry);
   directLine.onTurnError = onTurnError;
   const sweeper = setInterval(() => registry.sweep(), Math.min(60_000, settings.conversationTtlMs));
   sweeper.unref();
-
-  const cloud = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: settings.microsoftAppId ?? '',
-      MicrosoftAppPassword: settings.microsoftAppPassword ?? '',
-      MicrosoftAppTenantId: settings.microsoftAppTenantId ?? '',
-      MicrosoftAppType: settings.microsoftAppTenantId ? 'SingleTenant' : 'MultiTenant',
-    }),
-  );
-  cloud.onTurnError = onTurnError;
+  // The signature is a MAC keyed with the store's secret, so ids survive restarts and no second secret is needed.
+  const identities = new WebIdentities((message) => engine.userKey('webchat-id', message), settings.webUserLifetimeMs);
 
   const router = Router();
-  router.post('/api/messages', (req, res) => cloud.process(req, res, logic));
+  // People on /api/messages and on Direct Line are told apart by channel, so one can never pose as the other.
+  if (settings.microsoftAppId || settings.emulator) {
+    const cloud = new CloudAdapter(
+      new ConfigurationBotFrameworkAuthentication({
+        MicrosoftAppId: settings.microsoftAppId ?? '',
+        MicrosoftAppPassword: settings.microsoftAppPassword ?? '',
+        MicrosoftAppTenantId: settings.microsoftAppTenantId ?? '',
+        MicrosoftAppType: settings.microsoftAppTenantId ? 'SingleTenant' : 'MultiTenant',
+      }),
+    );
+    cloud.onTurnError = onTurnError;
+    const bot = new CabildoBot(engine, BOT_FRAMEWORK_CHANNEL);
+    const guards = settings.microsoftAppId ? [acceptActivity(false)] : [loopbackOnly, acceptActivity(true)];
+    router.post('/api/messages', ...guards, (req, res) => cloud.process(req, res, (context) => bot.run(context)));
+  }
+  const webBot = new CabildoBot(engine, WEBCHAT_CHANNEL);
   router.use('/v3/directline', cors(settings.allowedOrigins), directLineRouter({
     registry,
     adapter: directLine,
-    logic,
+    logic: (context) => webBot.run(context),
+    identities,
     perIp: new RateLimiter(settings.tokensPerIpPerMinute, 60_000),
+    refreshesPerConversation: new RateLimiter(REFRESHES_PER_MINUTE, 60_000),
     perConversation: new RateLimiter(settings.messagesPerConversationPerMinute, 60_000),
   }));
   router.get('/webchat/webchat.js', (_req, res) => res.sendFile(WEBCHAT_BUNDLE, { maxAge: '1d' }));
   router.use(express.static(join(here, 'public'), { index: 'index.html' }));
 
-  return { router, close: () => clearInterval(sweeper), conversations: () => registry.size };
+  return { router, close: () => clearInterval(sweeper), conversations: () => registry.size, tokens: () => registry.tokenCount };
 }
 
 /** CORS for pages on other sites that call Direct Line directly; only the listed origins. */

@@ -2,7 +2,8 @@
  * Settings from the environment, validated once, with errors that name the variable to fix.
  */
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { CabildoError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -14,17 +15,40 @@ export interface Settings {
   contentDir: string;
   dbFile: string;
   secret?: string;
+  logLevel?: string;
   clock: () => Date;
 }
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function readSettings(environment: NodeJS.ProcessEnv = process.env): Settings {
+  // `.env.example` lists every variable empty: an empty value means "not set", for every setting.
+  const env = Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== undefined && v.trim() !== '')) as NodeJS.ProcessEnv;
   const contentDir = resolve(env.CABILDO_CONTENT ?? PROJECT_ROOT);
   const dbFile = resolve(env.CABILDO_DB ?? resolve(contentDir, 'data', 'db.json'));
+  if (env.CABILDO_DB?.endsWith('/') || (existsSync(dbFile) && statSync(dbFile).isDirectory())) {
+    throw new CabildoError('CONFIG_INVALID', `CABILDO_DB must name the store file, such as ${join(dbFile, 'db.json')} (got the folder ${dbFile}).`);
+  }
   const secret = env.CABILDO_SECRET?.trim();
   if (secret !== undefined && secret.length < 16) {
     throw new CabildoError('CONFIG_INVALID', 'CABILDO_SECRET must be at least 16 characters long (or unset it to use a generated key).');
   }
-  return { contentDir, dbFile, ...(secret ? { secret } : {}), clock: clockFrom(env.CABILDO_NOW) };
+  if (!secret && env.NODE_ENV === 'production') {
+    throw new CabildoError(
+      'CONFIG_INVALID',
+      'CABILDO_SECRET is required when NODE_ENV=production: the key that pseudonymises people must not sit beside the store it protects. Generate one with `openssl rand -base64 32` and keep it in your secret manager.',
+    );
+  }
+  if (env.CABILDO_LOG_LEVEL !== undefined && !LOG_LEVELS.includes(env.CABILDO_LOG_LEVEL)) {
+    throw new CabildoError('CONFIG_INVALID', `CABILDO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(env.CABILDO_LOG_LEVEL)}).`);
+  }
+  return {
+    contentDir,
+    dbFile,
+    ...(secret ? { secret } : {}),
+    ...(env.CABILDO_LOG_LEVEL ? { logLevel: env.CABILDO_LOG_LEVEL } : {}),
+    clock: clockFrom(env.CABILDO_NOW),
+  };
 }
 
 /** `CABILDO_NOW` (an ISO date or date-time) freezes the clock for tests and demos. */
@@ -38,6 +62,6 @@ export function clockFrom(value: string | undefined): () => Date {
 }
 
 /** JSON logs on stderr, so stdout stays clean for the chat and the JSON modes. */
-export function createLogger(env: NodeJS.ProcessEnv = process.env, fallbackLevel = 'warn'): Logger {
-  return pino({ level: env.CABILDO_LOG_LEVEL ?? fallbackLevel, base: undefined }, pino.destination(2));
+export function createLogger(settings: Pick<Settings, 'logLevel'>, fallbackLevel = 'warn'): Logger {
+  return pino({ level: settings.logLevel ?? fallbackLevel, base: undefined }, pino.destination(2));
 }

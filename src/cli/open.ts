@@ -13,7 +13,7 @@ export async function openStore(settings: Settings = readSettings()): Promise<St
 export async function openEngine(logLevel = 'warn'): Promise<{ engine: Engine; store: Store; settings: Settings; logger: Logger }> {
   const settings = readSettings();
   const store = await openStore(settings);
-  const logger = createLogger(process.env, logLevel);
+  const logger = createLogger(settings, logLevel);
   try {
     const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger });
     return { engine, store, settings, logger };

@@ -1,7 +1,7 @@
 /**
- * `POST /api/messages` through botbuilder's CloudAdapter, as Azure Bot Service or the Emulator
- * call it, with no app id (authentication off). Replies go to the activity's serviceUrl: here a
- * fake Bot Connector on loopback that records them.
+ * `POST /api/messages` through botbuilder's CloudAdapter, as the Emulator calls it: no app id,
+ * `BOT_EMULATOR=1` (authentication off, this machine only). Replies go to the activity's
+ * serviceUrl: here a fake Bot Connector on loopback that records them.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ describe('Bot Framework endpoint', () => {
   const posted: { path: string; body: { text?: string; suggestedActions?: { actions: { value: string }[] } } }[] = [];
 
   beforeAll(async () => {
-    server = await testServer();
+    server = await testServer({ BOT_EMULATOR: '1' });
     connector = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));

@@ -6,8 +6,8 @@ import { testServer } from '../helpers/server.js';
 describe('Direct Line conversations', () => {
   it('forget an idle conversation and its tokens after the time-to-live', () => {
     let now = 0;
-    const registry = new ConversationRegistry(30 * 60_000, () => now);
-    const c = registry.create('u_1');
+    const registry = new ConversationRegistry({ ttlMs: 30 * 60_000, maxConversations: 10, maxActivities: 100 }, () => now);
+    const c = registry.create('u_1')!;
     const { token } = registry.issueToken(c);
     now = 29 * 60_000;
     expect(registry.byToken(token)?.id).toBe(c.id);

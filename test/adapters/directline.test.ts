@@ -21,13 +21,15 @@ interface Received {
 }
 
 /** A person in the web chat: the real client, its stream, and a way to wait for bot replies. */
-async function visitor(server: TestServer, userId = `u_${Math.random().toString(36).slice(2)}`) {
+async function visitor(server: TestServer, credential?: string) {
   const res = await fetch(`${server.url}/v3/directline/tokens/generate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: { id: userId } }),
+    body: JSON.stringify(credential ? { credential } : {}),
   });
-  const { token, conversationId } = (await res.json()) as { token: string; conversationId: string };
+  const issued = (await res.json()) as { token: string; conversationId: string; user: { id: string }; credential: string };
+  const { token, conversationId } = issued;
+  const userId = issued.user.id;
   const client = new DirectLine({ domain: `${server.url}/v3/directline`, token, webSocket: false, pollingInterval: 200 });
   const received: Received[] = [];
   const subscription = client.activity$.subscribe((a) => received.push(a as Received));
@@ -43,6 +45,8 @@ async function visitor(server: TestServer, userId = `u_${Math.random().toString(
   return {
     token,
     conversationId,
+    userId,
+    credential: issued.credential,
     received,
     async say(text: string): Promise<Received[]> {
       const before = botReplies().length;
@@ -67,18 +71,18 @@ describe('Direct Line endpoint with botframework-directlinejs', () => {
   });
 
   it('welcomes, answers a question with suggested actions, and echoes the user message', async () => {
-    const ana = await visitor(server, 'u_ana');
+    const ana = await visitor(server);
     const [welcome] = await ana.welcome();
     expect(welcome!.text).toMatch(/Cabildo/);
     expect(welcome!.suggestedActions!.actions.map((a) => a.value)).toContain('Enviar propuesta');
     const [answer] = await ana.say('¿qué es la OGP?');
     expect(answer!.text).toMatch(/2011/);
-    expect(ana.received.some((a) => a.from.id === 'u_ana' && a.text === '¿qué es la OGP?')).toBe(true);
+    expect(ana.received.some((a) => a.from.id === ana.userId && a.text === '¿qué es la OGP?')).toBe(true);
     ana.end();
   });
 
   it('files a full proposal that ends up in the store', async () => {
-    const beto = await visitor(server, 'u_beto');
+    const beto = await visitor(server);
     await beto.welcome();
     await beto.say('Enviar propuesta');
     for (const a of PROPOSAL_ANSWERS) await beto.say(a);
@@ -87,7 +91,7 @@ describe('Direct Line endpoint with botframework-directlinejs', () => {
     const id = /GA-\d{4}-\d{6}/.exec(done!.text!)![0];
     const stored = JSON.parse(readFileSync(server.dbFile, 'utf8')).proposals.find((p: { id: string }) => p.id === id);
     expect(stored).toMatchObject({ channel: 'webchat', title: PROPOSAL_ANSWERS[0] });
-    expect(JSON.stringify(stored)).not.toContain('u_beto');
+    expect(JSON.stringify(stored)).not.toContain(beto.userId);
     beto.end();
   });
 
@@ -118,7 +122,7 @@ describe('Direct Line endpoint with botframework-directlinejs', () => {
     expect(tooLong.status).toBe(400);
     expect(await tooLong.json()).toMatchObject({ error: { code: 'MessageTooLong' } });
     expect((await post(JSON.stringify({ type: 'message', text: 'a'.repeat(200_000) }))).status).toBe(413);
-    expect((await fetch(`${server.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":{"id":"<script>"}}' })).status).toBe(400);
+    expect((await fetch(`${server.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"credential":"<script>"}' })).status).toBe(400);
     const [reply] = await c.say('hola');
     expect(reply!.text).toMatch(/Cabildo/);
     c.end();
