@@ -13,11 +13,13 @@ import { createUnderstander, type Understander, type UnderstandOptions } from '.
 import { cleanText, hasWords, normalize } from './nlu/normalize.js';
 import { continueProposal, formCommand, startProposal, type ProposalState } from './dialog/proposal.js';
 import { yesNo } from './dialog/validators.js';
+import type { ErasureScope } from './types.js';
 import {
   myDataReply,
   noticeReply,
   proposalList,
   proposalStatus,
+  publicStatus,
   say,
   staticAnswer,
   submittedReply,
@@ -201,16 +203,19 @@ class CabildoEngine implements Engine {
       return { intent: result.intent, replies: [...prefix, ...result.replies] };
     }
     if (state?.form === 'deletion') {
-      const answer = yesNo(text);
-      if (answer.ok) {
-        await this.store.setSession(key, undefined);
-        if (!answer.value) return { intent: null, replies: [...prefix, { text: say(this.content, 'deletion_kept') }] };
-        const count = await this.store.eraseUser(key, now);
-        this.log.info({ channel: inbound.channel, proposals: count }, 'user data erased');
-        return { intent: null, replies: [...prefix, { text: say(this.content, 'deletion_done', { count }) }] };
+      const choice = erasureChoice(this.content, text);
+      if (choice === 'unclear' && !state.asked) {
+        await this.store.setSession(key, { ...state, asked: true, updatedAt: now.toISOString() });
+        return { intent: null, replies: [...prefix, { text: say(this.content, 'deletion_unclear'), options: erasureOptions(this.content) }] };
       }
-      // Anything else leaves the confirmation and is handled as a new message.
       await this.store.setSession(key, undefined);
+      if (choice === 'keep') return { intent: null, replies: [...prefix, { text: say(this.content, 'deletion_kept') }] };
+      if (choice !== 'unclear') {
+        const count = await this.store.eraseUser(key, choice, now);
+        this.log.info({ channel: inbound.channel, scope: choice, proposals: count }, 'user data erased');
+        return { intent: null, replies: [...prefix, { text: say(this.content, choice === 'contact' ? 'deletion_done_contact' : 'deletion_done_withdraw', { count }) }] };
+      }
+      // Asked twice and still not a choice: the confirmation ends and the text is a new message.
     }
 
     if (!text || !hasWords(text)) return { intent: null, replies: [...prefix, emptyReply(this.content)] };
@@ -238,7 +243,12 @@ class CabildoEngine implements Engine {
       case 'proposal.status': {
         if (match.trackingNumber) {
           const p = this.store.get(match.trackingNumber);
-          const reply = p ? proposalStatus(c, p) : { text: say(c, 'status_not_found', { id: match.trackingNumber }), options: [c.messages.options.my_proposals] };
+          // Tracking numbers are sequential: whoever is not the author gets the public view.
+          const reply = !p
+            ? { text: say(c, 'status_not_found', { id: match.trackingNumber }), options: [c.messages.options.my_proposals] }
+            : p.userKey === key
+              ? proposalStatus(c, p)
+              : publicStatus(c, p);
           return { intent, replies: [reply] };
         }
         return { intent, replies: [proposalList(c, this.store.byUser(key))] };
@@ -261,7 +271,7 @@ class CabildoEngine implements Engine {
           return { intent, replies: [{ text: say(c, 'deletion_nothing') }] };
         }
         await this.store.setSession(key, { v: 1, form: 'deletion', updatedAt: now.toISOString() });
-        return { intent, replies: [{ text: say(c, 'deletion_confirm', { count: data.proposals.length }), options: [c.messages.options.yes, c.messages.options.no] }] };
+        return { intent, replies: [{ text: say(c, 'deletion_confirm', { count: data.proposals.length }), options: erasureOptions(c) }] };
       }
     }
   }
@@ -296,6 +306,7 @@ class CabildoEngine implements Engine {
               ...fields,
               channel,
               userKey: key,
+              ...(outcome.state.id ? { dialogId: outcome.state.id } : {}),
               ...(fields.consent && contact ? { contact: pickDefined({ name: contact.name, organization: contact.organization, email: contact.email }) } : {}),
             },
             now,
@@ -333,6 +344,23 @@ class CabildoEngine implements Engine {
     const notices = await this.store.takeNotices(key);
     return notices.map((n) => noticeReply(this.content, n, this.store.get(n.proposalId)));
   }
+}
+
+/** "borrar mis datos": contact details only, proposals withdrawn too, or nothing. */
+function erasureChoice(content: Content, text: string): ErasureScope | 'keep' | 'unclear' {
+  const folded = normalize(text);
+  const number = /^\s*([12])\s*[.)]?\s*$/.exec(text)?.[1];
+  const o = content.messages.options;
+  if (number === '1' || folded === normalize(o.erase_contact) || /\b(solo|solamente)\b.*\bcontacto\b/.test(folded)) return 'contact';
+  if (number === '2' || folded === normalize(o.erase_withdraw) || /\bretira/.test(folded) || /\b(todo|todas)\b/.test(folded)) return 'withdraw';
+  const no = yesNo(text);
+  if ((no.ok && !no.value) || formCommand(folded) === 'cancel') return 'keep';
+  return 'unclear';
+}
+
+function erasureOptions(content: Content): string[] {
+  const o = content.messages.options;
+  return [o.erase_contact, o.erase_withdraw, o.cancel];
 }
 
 function emptyReply(content: Content): Reply {

@@ -7,6 +7,7 @@ export type CabildoErrorCode =
   | 'STORE_LOCKED'
   | 'STORE_CORRUPT'
   | 'STORE_WRITE_FAILED'
+  | 'PROPOSAL_WITHDRAWN'
   | 'CONFIG_INVALID';
 
 export class CabildoError extends Error {

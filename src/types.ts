@@ -127,6 +127,8 @@ export interface Proposal extends ProposalFields {
   /** The staff's reasoned answer the citizen sees. */
   answer?: string;
   history: StatusChange[];
+  /** The dialog that filed it: a second confirmation of the same dialog gets this proposal back, not a copy. */
+  dialogId?: string;
 }
 
 /** A message waiting for a person, left by a status change; worded when delivered. */
@@ -188,6 +190,8 @@ export type DialogState =
   | {
       v: 1;
       form: 'proposal';
+      /** Random id of this filling of the form, recorded on the proposal it files (absent in states saved by older versions). */
+      id?: string;
       step: ProposalStep;
       draft: ProposalDraft;
       /** Steps already answered, most recent last, for `atrás`. */
@@ -200,6 +204,9 @@ export type DialogState =
       choosingField?: boolean;
       updatedAt: string;
     }
-  | { v: 1; form: 'deletion'; updatedAt: string };
+  | { v: 1; form: 'deletion'; updatedAt: string; /** The choice was asked again once already. */ asked?: boolean };
+
+/** What a person asked to be forgotten: contact details only, or their proposals withdrawn as well. */
+export type ErasureScope = 'contact' | 'withdraw';
 
 export const DIALOG_STATE_VERSION = 1;

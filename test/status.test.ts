@@ -89,14 +89,18 @@ describe('privacy and deletion', () => {
 
     await ana.send('quiero que borren mis datos');
     expect(ana.last.intent).toBe('data_deletion');
-    expect(ana.options).toEqual(['Sí', 'No']);
+    expect(ana.options).toEqual(['Solo mi contacto', 'Retirar propuestas', 'Cancelar']);
     await ana.send('no');
     expect(ana.text).toMatch(/no borré nada/);
     expect(store.get(id)!.contact).toBeDefined();
 
     await ana.send('quiero que borren mis datos');
     await ana.send('sí');
-    expect(ana.text).toMatch(/Borré tus datos/);
+    // "sí" does not say which of the two: asked again, nothing erased yet.
+    expect(ana.text).toMatch(/«2» para retirar/);
+    expect(store.get(id)!.contact).toBeDefined();
+    await ana.send('Retirar propuestas');
+    expect(ana.text).toMatch(/Retiré tus propuestas \(1\) y borré tus datos de contacto/);
     const p = store.get(id)!;
     expect(p.status).toBe('retirada');
     expect(p.contact).toBeUndefined();

@@ -6,7 +6,7 @@
  */
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { Router } from 'express';
-import { exportRecord, toCsv } from '../../src/export/open-data.js';
+import { exportable, exportRecord, toCsv } from '../../src/export/open-data.js';
 import type { Engine, Logger, Proposal, Store } from '../../src/index.js';
 import { Dedupe } from '../server/dedupe.js';
 import { OPTION_ACTION, renderSlack } from './render.js';
@@ -102,15 +102,17 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
         return { text: p.id, blocks: proposalBlocks(p, true) };
       }
       case 'status': {
-        const p = await store.setStatus(command.id, { status: command.status, ...(command.answer ? { answer: command.answer } : {}), actor }, now());
-        if (!p) return { text: `No existe la propuesta ${command.id}.` };
+        const outcome = await store.setStatus(command.id, { status: command.status, ...(command.answer ? { answer: command.answer } : {}), actor }, now());
+        if (outcome.kind === 'not_found') return { text: `No existe la propuesta ${command.id}.` };
+        if (outcome.kind === 'withdrawn') return { text: `${command.id} fue retirada por quien la envió: su estado ya no se puede cambiar.` };
+        const p = outcome.proposal;
         return { text: `${p.id} quedó *${p.status}*.${p.userKey ? ' La persona lo verá en su próximo mensaje (o al tiro, en WhatsApp).' : ''}` };
       }
       case 'summary':
         await store.audit({ at, actor, action: 'summary' });
         return { text: summaryText(store) };
       case 'export': {
-        const csv = toCsv(store.list().reverse().map((p) => exportRecord(p, true)), true);
+        const csv = toCsv(exportable(store.list()).map((p) => exportRecord(p, true)), true);
         await store.audit({ at, actor, action: 'export_open_data' });
         await app.client.files.uploadV2({ channel_id: channelId, content: csv, filename: `propuestas-${at.slice(0, 10)}.csv`, title: 'Propuestas (datos abiertos)' });
         return { text: 'Subí el CSV de datos abiertos a esta conversación.' };

@@ -5,6 +5,8 @@ import type { UserData } from '../store/store.js';
 import { fillFacts, fillSlots } from './facts.js';
 import { calendarPosition, formatDate, receptionState } from './timeline.js';
 import { summaryText } from '../dialog/proposal.js';
+import { maskPersonalData } from '../export/open-data.js';
+import { literal } from '../text/markdown.js';
 
 export function say(content: Content, key: keyof Content['messages']['messages'], slots: Record<string, string | number> = {}): string {
   return fillSlots(content.messages.messages[key], slots);
@@ -17,25 +19,44 @@ export function staticAnswer(content: Content, answer: { text: string; options?:
 
 const day = (iso: string) => formatDate(iso.slice(0, 10));
 
+/** A proposal's status for its author: everything as they and the staff wrote it. */
 export function proposalStatus(content: Content, p: Proposal): Reply {
   const m = content.messages;
-  let text = say(content, 'status_found', { id: p.id, title: p.title, status: m.status_labels[p.status], date: day(p.createdAt) });
-  if (p.answer) text += `\n\n${say(content, 'status_answer', { answer: p.answer })}`;
+  let text = say(content, 'status_found', { id: p.id, title: literal(p.title), status: m.status_labels[p.status], date: day(p.createdAt) });
+  if (p.answer) text += `\n\n${say(content, 'status_answer', { answer: literal(p.answer) })}`;
+  return { text };
+}
+
+/**
+ * A proposal's status for anyone else who types its number (numbers are sequential, so
+ * anyone can): the public view, personal data masked, and nothing of a withdrawn one.
+ */
+export function publicStatus(content: Content, p: Proposal): Reply {
+  const m = content.messages;
+  if (p.status === 'retirada') return { text: say(content, 'status_withdrawn_public', { id: p.id }) };
+  let text = say(content, 'status_found_public', {
+    id: p.id,
+    title: literal(maskPersonalData(p.title)),
+    status: m.status_labels[p.status],
+    date: day(p.createdAt),
+    updated: day(p.updatedAt),
+  });
+  if (p.answer) text += `\n\n${say(content, 'status_answer', { answer: literal(maskPersonalData(p.answer)) })}`;
   return { text };
 }
 
 export function proposalList(content: Content, proposals: Proposal[]): Reply {
   const m = content.messages;
   if (!proposals.length) return { text: say(content, 'status_none_yet'), options: [m.options.start] };
-  const lines = proposals.slice(0, 10).map((p) => `- **${p.id}** ${p.title}: ${m.status_labels[p.status]}`);
+  const lines = proposals.slice(0, 10).map((p) => `- **${p.id}** ${literal(p.title)}: ${m.status_labels[p.status]}`);
   return { text: `${say(content, 'status_list_intro', { count: proposals.length })}\n${lines.join('\n')}` };
 }
 
 export function noticeReply(content: Content, notice: Notice, proposal: Proposal | undefined): Reply {
   const m = content.messages;
   const status = proposal ? m.status_labels[proposal.status] : '';
-  let text = say(content, 'notice_status_changed', { id: notice.proposalId, title: proposal?.title ?? '', status });
-  if (proposal?.answer) text += `\n\n${say(content, 'status_answer', { answer: proposal.answer })}`;
+  let text = say(content, 'notice_status_changed', { id: notice.proposalId, title: literal(proposal?.title ?? ''), status });
+  if (proposal?.answer) text += `\n\n${say(content, 'status_answer', { answer: literal(proposal.answer) })}`;
   return { text };
 }
 

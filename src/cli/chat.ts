@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Engine } from '../engine.js';
 import type { Reply } from '../types.js';
 import { openEngine } from './open.js';
+import { unescapeMarkdown } from '../text/markdown.js';
 
 export interface ChatOptions {
   json?: boolean;
@@ -60,9 +61,14 @@ async function interactiveChat(engine: Engine, options: ChatOptions): Promise<vo
   process.stdout.write('\n¡Hasta pronto!\n');
 }
 
-/** Bold as ANSI bold on a terminal; links as "text (url)". */
+/**
+ * Our markdown on a terminal: bold as ANSI bold, links as "text (url)", then a person's text as
+ * typed. Only unescaped markup is ours; escaped characters came from a person.
+ */
 export function renderTerminal(text: string, tty: boolean): string {
-  return text
-    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)')
-    .replace(/\*\*([^*]+)\*\*/g, tty ? '\u001b[1m$1\u001b[22m' : '$1');
+  return unescapeMarkdown(
+    text
+      .replace(/(?<!\\)\[([^\]]+)(?<!\\)\]\(([^)]+)\)/g, '$1 ($2)')
+      .replace(/(?<!\\)\*\*(.+?)(?<!\\)\*\*/g, tty ? '\u001b[1m$1\u001b[22m' : '$1'),
+  );
 }

@@ -1,7 +1,7 @@
 /** `cabildo proposals …`: staff tools on the store, each action recorded with who did it. */
 import { userInfo } from 'node:os';
 import { CabildoError } from '../errors.js';
-import { exportRecord, toCsv } from '../export/open-data.js';
+import { exportable, exportRecord, toCsv } from '../export/open-data.js';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus } from '../types.js';
 import { findTrackingNumber } from '../nlu/rules.js';
 import { readSettings } from './config.js';
@@ -43,8 +43,12 @@ export async function setProposalStatus(id: string, status: string, answer: stri
   const settings = readSettings();
   const store = await openStore(settings);
   try {
-    const p = await store.setStatus(parseId(id), { status: parseStatus(status), ...(answer ? { answer } : {}), actor: actor() }, settings.clock());
-    if (!p) throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
+    const outcome = await store.setStatus(parseId(id), { status: parseStatus(status), ...(answer ? { answer } : {}), actor: actor() }, settings.clock());
+    if (outcome.kind === 'not_found') throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
+    if (outcome.kind === 'withdrawn') {
+      throw new CabildoError('PROPOSAL_WITHDRAWN', `${parseId(id)} was withdrawn by its author; its status can no longer be changed.`);
+    }
+    const p = outcome.proposal;
     process.stdout.write(`${p.id} is now ${p.status}.${p.userKey ? ' The citizen will see it on their next message.' : ''}\n`);
   } finally {
     await store.close();
@@ -56,7 +60,7 @@ export async function exportProposals(format: string, openData: boolean): Promis
   const settings = readSettings();
   const store = await openStore(settings);
   try {
-    const records = store.list().reverse().map((p) => exportRecord(p, openData));
+    const records = exportable(store.list()).map((p) => exportRecord(p, openData));
     await store.audit({ at: settings.clock().toISOString(), actor: actor(), action: openData ? 'export_open_data' : 'export', detail: `${records.length} ${format}` });
     process.stdout.write(format === 'csv' ? toCsv(records, openData) : `${JSON.stringify(records, null, 2)}\n`);
   } finally {

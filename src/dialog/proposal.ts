@@ -3,7 +3,9 @@
  * optional contact, then a summary to confirm, edit or cancel. Pure: it takes the state and the
  * text and returns what to do; the engine does the writing and the knowledge answers.
  */
+import { randomUUID } from 'node:crypto';
 import type { Content } from '../content/load.js';
+import { literal } from '../text/markdown.js';
 import { normalize } from '../nlu/normalize.js';
 import {
   PILLARS,
@@ -67,7 +69,7 @@ export function formCommand(folded: string): FormCommand | undefined {
 
 /** Starts the form at its first question. */
 export function startProposal(content: Content, now: Date): { state: ProposalState; replies: Reply[] } {
-  const state: ProposalState = { v: 1, form: 'proposal', step: 'title', draft: {}, trail: [], attempts: 0, editing: false, updatedAt: now.toISOString() };
+  const state: ProposalState = { v: 1, form: 'proposal', id: randomUUID(), step: 'title', draft: {}, trail: [], attempts: 0, editing: false, updatedAt: now.toISOString() };
   const first = ask(content, state);
   return { state, replies: [{ text: `${content.messages.messages.start_intro}\n\n${first.text}`, ...optionsOf(first) }] };
 }
@@ -242,10 +244,10 @@ export function summaryText(content: Content, draft: ProposalDraft): string {
   const f = content.form.fields;
   const pillars = (draft.pillars ?? []).map((p: Pillar) => content.messages.pillar_labels[p]).join(', ');
   const lines = [
-    ...FIELD_STEPS.map((s, i) => `${i + 1}. **${f[s].label}:** ${s === 'pillars' ? pillars : (draft[s] ?? '')}`),
+    ...FIELD_STEPS.map((s, i) => `${i + 1}. **${f[s].label}:** ${s === 'pillars' ? pillars : literal(draft[s] ?? '')}`),
   ];
   const contact = [draft.name, draft.organization, draft.email].filter(Boolean).join(', ');
-  lines.push(`9. **${f.name.label}:** ${draft.consent && contact ? contact : content.messages.messages.contact_anonymous}`);
+  lines.push(`9. **${f.name.label}:** ${draft.consent && contact ? literal(contact) : content.messages.messages.contact_anonymous}`);
   return lines.join('\n');
 }
 

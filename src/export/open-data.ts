@@ -66,3 +66,11 @@ const EMPTY: Proposal = {
   id: '', createdAt: '', updatedAt: '', channel: '', title: '', problem: '', description: '', actors: '', components: '',
   institution: '', pillars: [], territory: '', consent: false, status: 'recibida', history: [],
 };
+
+/**
+ * The proposals an export may contain, oldest first: a withdrawn proposal is never exported,
+ * not even to staff (its author took it back).
+ */
+export function exportable(proposals: Proposal[]): Proposal[] {
+  return proposals.filter((p) => p.status !== 'retirada').reverse();
+}

@@ -9,9 +9,11 @@ import { Low } from 'lowdb';
 import type { UserKeyer } from './user-key.js';
 import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
+import { maskPersonalData } from '../export/open-data.js';
 import type {
   AuditEntry,
   Contact,
+  ErasureScope,
   DialogState,
   Notice,
   Proposal,
@@ -81,6 +83,8 @@ export interface NewProposal extends ProposalFields {
   userKey: string;
   consent: boolean;
   contact?: Contact;
+  /** The dialog filing it: submitting the same dialog again returns the proposal already filed. */
+  dialogId?: string;
 }
 
 export interface ProposalFilter {
@@ -88,6 +92,9 @@ export interface ProposalFilter {
   /** Matched without case or accents, as a substring of the territory. */
   territory?: string;
 }
+
+/** What a staff status change did. */
+export type StatusOutcome = { kind: 'changed'; proposal: Proposal } | { kind: 'not_found' } | { kind: 'withdrawn' };
 
 /** Everything the store holds about one person, for "mis datos". */
 export interface UserData {
@@ -130,6 +137,10 @@ export class Store {
    * which the caller knows); resolves once it is on disk.
    */
   async submit(input: NewProposal, now: Date, year: number = now.getUTCFullYear()): Promise<Proposal> {
+    // A process killed after the write but before the dialog was cleared leaves the person at
+    // the summary with no number; their second confirmation must not file a copy.
+    const filed = input.dialogId ? this.db.data.proposals.find((p) => p.dialogId === input.dialogId) : undefined;
+    if (filed) return filed;
     const seq = (this.db.data.counters[year] ?? 0) + 1;
     const at = now.toISOString();
     const proposal: Proposal = {
@@ -150,6 +161,7 @@ export class Store {
       ...(input.consent && input.contact ? { contact: input.contact } : {}),
       status: 'recibida',
       history: [{ status: 'recibida', at, by: 'citizen' }],
+      ...(input.dialogId ? { dialogId: input.dialogId } : {}),
     };
     this.db.data.counters[year] = seq;
     this.db.data.proposals.push(proposal);
@@ -184,11 +196,12 @@ export class Store {
 
   /**
    * Changes a proposal's status as a staff member, records who did it, and leaves a notice for
-   * the citizen. Returns undefined when there is no such proposal.
+   * the citizen. A proposal its author withdrew stays withdrawn: that was their decision.
    */
-  async setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<Proposal | undefined> {
+  async setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<StatusOutcome> {
     const proposal = this.byId.get(id);
-    if (!proposal) return undefined;
+    if (!proposal) return { kind: 'not_found' };
+    if (proposal.status === 'retirada') return { kind: 'withdrawn' };
     const at = now.toISOString();
     proposal.status = change.status;
     proposal.updatedAt = at;
@@ -199,7 +212,7 @@ export class Store {
       this.db.data.notices.push({ userKey: proposal.userKey, channel: proposal.channel, proposalId: id, createdAt: at });
     }
     await this.db.persist();
-    return proposal;
+    return { kind: 'changed', proposal };
   }
 
   /** Records a staff action that changes nothing else (a listing, an export). */
@@ -236,20 +249,25 @@ export class Store {
   }
 
   /**
-   * Forgets a person: contact details erased, proposals withdrawn and unlinked from them (kept,
-   * anonymous, as `retirada`), dialog state and notices dropped. Returns how many proposals changed.
+   * Forgets a person. Either scope erases their contact details, masks the personal data they
+   * typed into their proposals' text, and drops their dialog state and notices; `withdraw`
+   * also withdraws the proposals (`retirada`, never published again) and unlinks them from the
+   * person. Returns how many proposals changed.
    */
-  async eraseUser(userKey: string, now: Date): Promise<number> {
+  async eraseUser(userKey: string, scope: ErasureScope, now: Date): Promise<number> {
     const at = now.toISOString();
     const mine = this.db.data.proposals.filter((p) => p.userKey === userKey);
     for (const p of mine) {
       delete p.contact;
-      delete p.userKey;
       p.consent = false;
       p.updatedAt = at;
-      if (p.status !== 'retirada') {
-        p.status = 'retirada';
-        p.history.push({ status: 'retirada', at, by: 'citizen' });
+      for (const field of PERSON_TEXT) p[field] = maskPersonalData(p[field]);
+      if (scope === 'withdraw') {
+        delete p.userKey;
+        if (p.status !== 'retirada') {
+          p.status = 'retirada';
+          p.history.push({ status: 'retirada', at, by: 'citizen' });
+        }
       }
     }
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
@@ -264,6 +282,9 @@ export class Store {
   }
 
 }
+
+/** The fields a person wrote, scrubbed when they ask to be forgotten. */
+const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution'] as const;
 
 function fold(s: string): string {
   return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');

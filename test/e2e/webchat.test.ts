@@ -68,6 +68,34 @@ describe.skipIf(!available)('web chat in Chromium', () => {
     await page.close();
   });
 
+  it('shows a citizen\'s markdown link and bare URL as text, never as a link, and "Cerrar sesión" forgets the person', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    await page.goto(server.url);
+    await page.getByText('¿En qué te ayudo?').first().waitFor({ timeout: 20_000 });
+    // The person this browser is: the random part of the credential the server issued it.
+    const credential = (await page.evaluate(() => localStorage.getItem('cabildo-credential')))!;
+    const userId = `w_${credential.split('.')[1]}`;
+    const title = '[Ver resultados oficiales](https://evil.example/phish) y https://evil.example/x';
+    const p = await server.store.submit(
+      { title, problem: 'p', description: 'd', actors: 'a', components: 'c', institution: 'i', pillars: ['transparency'], territory: 'Renca', channel: 'webchat', userKey: server.engine.userKey('webchat', userId), consent: false },
+      new Date(),
+    );
+    await send(page, 'mis propuestas', new RegExp(p.id));
+    await expect.poll(async () => page.locator('body').innerText(), { timeout: 10_000 }).toContain('[Ver resultados oficiales](https://evil.example/phish)');
+    expect(await page.locator('a[href*="evil.example"]').count()).toBe(0);
+
+    // The same browser after a reload is the same person; after "Cerrar sesión", someone new.
+    await page.reload();
+    await page.getByText('¿En qué te ayudo?').first().waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => localStorage.getItem('cabildo-credential'))).toMatch(new RegExp(`^w1\\.${credential.split('.')[1]}\\.`));
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await page.getByText('¿En qué te ayudo?').first().waitFor({ timeout: 20_000 });
+    const after = (await page.evaluate(() => localStorage.getItem('cabildo-credential')))!;
+    expect(after.split('.')[1]).not.toBe(credential.split('.')[1]);
+    await send(page, 'mis propuestas', /No tienes propuestas/);
+    await page.close();
+  });
+
   it('the one-line embed on another page opens the same chat', { timeout: 60_000 }, async () => {
     // A municipality's page on another origin (localhost against the chat's 127.0.0.1).
     const host = createServer((_req, res) => {

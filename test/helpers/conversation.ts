@@ -8,6 +8,7 @@ import { loadContent, type Content } from '../../src/content/load.js';
 import { openMemoryStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import type { Reply, TurnResult } from '../../src/types.js';
+import { unescapeMarkdown } from '../../src/text/markdown.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -51,9 +52,9 @@ export function person(engine: Engine, userId = 'ana', channel = 'test') {
       last = await engine.handle({ channel, userId, text });
       return last;
     },
-    /** All reply texts of the last turn, joined. */
+    /** All reply texts of the last turn, joined, as the person reads them (markdown escapes undone). */
     get text(): string {
-      return last.replies.map((r) => r.text).join('\n\n');
+      return unescapeMarkdown(last.replies.map((r) => r.text).join('\n\n'));
     },
     get last(): TurnResult {
       return last;
