@@ -11,33 +11,22 @@ import { CabildoError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createUnderstander, type Understander, type UnderstandOptions } from './nlu/understand.js';
 import { cleanText, hasWords, normalize } from './nlu/normalize.js';
-import { continueProposal, formCommand, startProposal, type ProposalState } from './dialog/proposal.js';
-import { yesNo } from './dialog/validators.js';
-import type { ErasureScope } from './types.js';
-import {
-  myDataReply,
-  noticeReply,
-  proposalList,
-  proposalStatus,
-  publicStatus,
-  say,
-  staticAnswer,
-  submittedReply,
-  timelineReply,
-} from './answers/render.js';
-import { formatDate, localDate, receptionState } from './answers/timeline.js';
+import { formCommand } from './dialog/proposal.js';
+import { proposalFlow } from './dialog/proposal-flow.js';
+import { deletionFlow } from './dialog/deletion-flow.js';
+import type { Flow, FlowContext, Step } from './dialog/flow.js';
+import { myDataReply, noticeReply, proposalList, proposalStatus, publicStatus, say, staticAnswer, timelineReply } from './answers/render.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Store } from './store/store.js';
 import {
-  DIALOG_STATE_VERSION,
   MAX_MESSAGE_LENGTH,
   MAX_OPTION_LENGTH,
   MAX_OPTIONS,
+  type DialogState,
   type Inbound,
   type IntentMatch,
   type IntentName,
   type Proposal,
-  type ProposalStep,
   type Reply,
   type TurnResult,
 } from './types.js';
@@ -52,8 +41,14 @@ const INTERRUPTIBLE = new Set<IntentName>([
   'participate', 'timeline', 'open_data', 'privacy', 'human',
 ]);
 
-/** Steps whose answer is free text (not a choice, a yes/no or a summary command). */
-const FREE_TEXT_STEPS = new Set<ProposalStep>(['title', 'problem', 'description', 'actors', 'components', 'institution', 'territory', 'name', 'organization']);
+/** Every flow, by the name it leaves in the person's state. */
+const FLOWS: { [F in DialogState['form']]: Flow<Extract<DialogState, { form: F }>> } = {
+  proposal: proposalFlow,
+  deletion: deletionFlow,
+};
+
+/** The flow a state belongs to. (TypeScript cannot correlate the lookup with the state's own type.) */
+const flowOf = (state: DialogState) => FLOWS[state.form] as unknown as Flow<DialogState>;
 
 const MY_DATA = new Set(['mis datos', 'ver mis datos', 'que datos tienen de mi', 'que datos tienes de mi', 'que saben de mi']);
 
@@ -139,7 +134,7 @@ class CabildoEngine implements Engine {
 
   expectsFreeText(channel: string, userId: string): boolean {
     const state = this.store.session(this.store.userKey(channel, userId));
-    return state?.form === 'proposal' && FREE_TEXT_STEPS.has(state.step);
+    return state ? (flowOf(state).expectsFreeText?.(state) ?? false) : false;
   }
 
   handle(inbound: Inbound): Promise<TurnResult> {
@@ -191,42 +186,82 @@ class CabildoEngine implements Engine {
     }
 
     let state = this.store.session(key);
-    if (state && (state.v !== DIALOG_STATE_VERSION || now.getTime() - Date.parse(state.updatedAt) > SESSION_TTL_MS)) {
+    if (state && (state.v !== flowOf(state).version || now.getTime() - Date.parse(state.updatedAt) > SESSION_TTL_MS)) {
       await this.store.setSession(key, undefined);
       state = undefined;
       prefix.push({ text: say(this.content, 'session_expired') });
     }
 
-    if (state?.form === 'proposal') {
-      // Empty and emoji-only answers too: the form re-asks its own question with the reason.
-      const result = await this.proposalTurn(state, text, key, inbound.channel, now);
-      return { intent: result.intent, replies: [...prefix, ...result.replies] };
-    }
-    if (state?.form === 'deletion') {
-      const choice = erasureChoice(this.content, text);
-      if (choice === 'unclear' && !state.asked) {
-        await this.store.setSession(key, { ...state, asked: true, updatedAt: now.toISOString() });
-        return { intent: null, replies: [...prefix, { text: say(this.content, 'deletion_unclear'), options: erasureOptions(this.content) }] };
+    const ctx = this.flowContext(key, inbound.channel, now);
+    if (state) {
+      const flow = flowOf(state);
+      if (formCommand(normalize(text)) === 'cancel') {
+        await this.store.setSession(key, undefined);
+        return { intent: null, replies: [...prefix, flow.cancelled(this.content)] };
       }
-      await this.store.setSession(key, undefined);
-      if (choice === 'keep') return { intent: null, replies: [...prefix, { text: say(this.content, 'deletion_kept') }] };
-      if (choice !== 'unclear') {
-        const count = await this.store.eraseUser(key, choice, now);
-        this.log.info({ channel: inbound.channel, scope: choice, proposals: count }, 'user data erased');
-        return { intent: null, replies: [...prefix, { text: say(this.content, choice === 'contact' ? 'deletion_done_contact' : 'deletion_done_withdraw', { count }) }] };
-      }
-      // Asked twice and still not a choice: the confirmation ends and the text is a new message.
+      // Empty and emoji-only answers too: a flow re-asks its own question with the reason.
+      const result = await this.apply(ctx, await flow.next(ctx, state, text), text);
+      if (result) return { intent: result.intent, replies: [...prefix, ...result.replies] };
     }
 
     if (!text || !hasWords(text)) return { intent: null, replies: [...prefix, emptyReply(this.content)] };
 
-    const result = await this.answer(text, key, inbound.channel, now);
+    const result = await this.answer(text, ctx);
     return { intent: result.intent, replies: [...prefix, ...result.replies] };
   }
 
-  /** A message outside any dialog: understand it and answer. */
-  private async answer(text: string, key: string, channel: string, now: Date): Promise<TurnResult> {
+  /** Saves what a flow's step says and returns its replies; undefined when the flow let go of the text. */
+  private async apply(ctx: FlowContext, step: Step<DialogState>, text: string): Promise<TurnResult | undefined> {
+    switch (step.kind) {
+      case 'continue':
+        await this.store.setSession(ctx.userKey, step.state);
+        return { intent: null, replies: step.replies };
+      case 'done':
+        await this.store.setSession(ctx.userKey, undefined);
+        return { intent: null, replies: step.replies };
+      case 'interrupt': {
+        const answered = await this.answer(text, ctx);
+        await this.store.setSession(ctx.userKey, step.state);
+        return { intent: answered.intent, replies: [...answered.replies, { ...step.reask, text: `${say(this.content, 'resume')}\n\n${step.reask.text}` }] };
+      }
+      case 'leave':
+        await this.store.setSession(ctx.userKey, undefined);
+        return undefined;
+    }
+  }
+
+  /** Starts a flow for the intent that asked for it. */
+  private async startFlow(flow: Flow<DialogState>, intent: IntentName, ctx: FlowContext): Promise<TurnResult> {
+    const step = await flow.start(ctx);
+    return { intent, replies: (await this.apply(ctx, step, ''))?.replies ?? [] };
+  }
+
+  private flowContext(userKey: string, channel: string, now: Date): FlowContext {
+    return {
+      content: this.content,
+      store: this.store,
+      userKey,
+      channel,
+      now,
+      log: this.log,
+      isQuestion: (text) => this.isQuestion(text),
+      proposalSubmitted: (proposal) => {
+        this.log.info({ channel, proposal: proposal.id }, 'proposal submitted');
+        for (const listener of this.submittedListeners) {
+          try {
+            listener(proposal);
+          } catch (error) {
+            this.log.error({ channel, err: String(error) }, 'submission listener failed');
+          }
+        }
+      },
+    };
+  }
+
+  /** A message outside any flow: understand it and answer, starting a flow when the intent is one. */
+  private async answer(text: string, ctx: FlowContext): Promise<TurnResult> {
     const c = this.content;
+    const { userKey: key, now } = ctx;
     const folded = normalize(text);
     if (MY_DATA.has(folded)) {
       return { intent: 'privacy', replies: [myDataReply(c, this.store.userData(key))] };
@@ -253,80 +288,10 @@ class CabildoEngine implements Engine {
         }
         return { intent, replies: [proposalList(c, this.store.byUser(key))] };
       }
-      case 'proposal.start': {
-        const reception = receptionState(c.consultation, now);
-        if (reception.state === 'not_open') {
-          return { intent, replies: [{ text: say(c, 'reception_not_open', { start: formatDate(reception.stage.start) }) }] };
-        }
-        if (reception.state === 'closed') {
-          return { intent, replies: [{ text: say(c, 'reception_closed', { end: formatDate(reception.stage.end) }), options: [c.messages.options.my_proposals] }] };
-        }
-        const started = startProposal(c, now);
-        await this.store.setSession(key, started.state);
-        return { intent, replies: started.replies };
-      }
-      case 'data_deletion': {
-        const data = this.store.userData(key);
-        if (!data.proposals.length && !data.session && !data.notices.length) {
-          return { intent, replies: [{ text: say(c, 'deletion_nothing') }] };
-        }
-        await this.store.setSession(key, { v: 1, form: 'deletion', updatedAt: now.toISOString() });
-        return { intent, replies: [{ text: say(c, 'deletion_confirm', { count: data.proposals.length }), options: erasureOptions(c) }] };
-      }
-    }
-  }
-
-  private async proposalTurn(state: ProposalState, text: string, key: string, channel: string, now: Date): Promise<TurnResult> {
-    const c = this.content;
-    const outcome = continueProposal(c, state, text, this.isQuestion(text), now);
-    switch (outcome.kind) {
-      case 'continue':
-        await this.store.setSession(key, outcome.state);
-        return { intent: null, replies: outcome.replies };
-      case 'cancelled':
-        await this.store.setSession(key, undefined);
-        return { intent: null, replies: outcome.replies };
-      case 'interrupt': {
-        const answered = await this.answer(text, key, channel, now);
-        await this.store.setSession(key, outcome.state);
-        return { intent: answered.intent, replies: [...answered.replies, { ...outcome.reask, text: `${say(c, 'resume')}\n\n${outcome.reask.text}` }] };
-      }
-      case 'submit': {
-        // Reception may have closed while the person was writing.
-        const reception = receptionState(c.consultation, now);
-        if (reception.state !== 'open') {
-          await this.store.setSession(key, undefined);
-          return { intent: null, replies: [{ text: say(c, 'reception_closed', { end: formatDate(reception.stage.end) }) }] };
-        }
-        const { contact, ...fields } = outcome.proposal;
-        let proposal;
-        try {
-          proposal = await this.store.submit(
-            {
-              ...fields,
-              channel,
-              userKey: key,
-              ...(outcome.state.id ? { dialogId: outcome.state.id } : {}),
-              ...(fields.consent && contact ? { contact: pickDefined({ name: contact.name, organization: contact.organization, email: contact.email }) } : {}),
-            },
-            now,
-            Number(localDate(now, c.consultation.timezone).slice(0, 4)),
-          );
-        } catch (error) {
-          this.log.error({ channel, code: error instanceof CabildoError ? error.code : 'UNEXPECTED' }, 'submission not stored');
-          return { intent: null, replies: [{ text: say(c, 'submit_failed'), options: [c.messages.options.confirm, c.messages.options.cancel] }] };
-        }
-        await this.store.setSession(key, undefined);
-        this.log.info({ channel, proposal: proposal.id }, 'proposal submitted');
-        for (const listener of this.submittedListeners) {
-          try {
-            listener(proposal);
-          } catch (error) {
-            this.log.error({ channel, err: String(error) }, 'submission listener failed');
-          }
-        }
-        return { intent: null, replies: [submittedReply(c, proposal, now)] };
-      }
+      case 'proposal.start':
+        return this.startFlow(FLOWS.proposal as unknown as Flow<DialogState>, intent, ctx);
+      case 'data_deletion':
+        return this.startFlow(FLOWS.deletion as unknown as Flow<DialogState>, intent, ctx);
     }
   }
 
@@ -346,23 +311,6 @@ class CabildoEngine implements Engine {
   }
 }
 
-/** "borrar mis datos": contact details only, proposals withdrawn too, or nothing. */
-function erasureChoice(content: Content, text: string): ErasureScope | 'keep' | 'unclear' {
-  const folded = normalize(text);
-  const number = /^\s*([12])\s*[.)]?\s*$/.exec(text)?.[1];
-  const o = content.messages.options;
-  if (number === '1' || folded === normalize(o.erase_contact) || /\b(solo|solamente)\b.*\bcontacto\b/.test(folded)) return 'contact';
-  if (number === '2' || folded === normalize(o.erase_withdraw) || /\bretira/.test(folded) || /\b(todo|todas)\b/.test(folded)) return 'withdraw';
-  const no = yesNo(text);
-  if ((no.ok && !no.value) || formCommand(folded) === 'cancel') return 'keep';
-  return 'unclear';
-}
-
-function erasureOptions(content: Content): string[] {
-  const o = content.messages.options;
-  return [o.erase_contact, o.erase_withdraw, o.cancel];
-}
-
 function emptyReply(content: Content): Reply {
   const help = content.intents.get('help')?.answer;
   return { text: say(content, 'empty_message'), ...(help?.options ? { options: help.options } : {}) };
@@ -374,8 +322,4 @@ function checkOptions(reply: Reply): Reply {
   const options = reply.options.filter((o) => o.length > 0 && o.length <= MAX_OPTION_LENGTH).slice(0, MAX_OPTIONS);
   const { options: _dropped, ...rest } = reply;
   return options.length ? { ...rest, options } : rest;
-}
-
-function pickDefined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -26,6 +26,9 @@ export const FIELD_STEPS = ['title', 'problem', 'description', 'actors', 'compon
 type FieldStep = (typeof FIELD_STEPS)[number];
 type ContactStep = 'name' | 'organization' | 'email';
 
+/** Steps whose answer is free text (not a choice, a yes/no or a summary command). */
+export const FREE_TEXT_STEPS = new Set<ProposalStep>(['title', 'problem', 'description', 'actors', 'components', 'institution', 'territory', 'name', 'organization']);
+
 /** Failed tries on one question before the form explains again and offers help or cancel. */
 export const MAX_ATTEMPTS = 3;
 
@@ -45,8 +48,6 @@ const MIN_LENGTH: Record<Exclude<FieldStep, 'pillars' | 'territory'> | ContactSt
 export type FormOutcome =
   /** Keep going: save `state`, send `replies`. */
   | { kind: 'continue'; state: ProposalState; replies: Reply[] }
-  /** The person left the form. */
-  | { kind: 'cancelled'; replies: Reply[] }
   /** The person confirmed: store `proposal`; on failure keep `state` (the summary). */
   | { kind: 'submit'; proposal: ProposalFields & { consent: boolean; contact?: ProposalDraft }; state: ProposalState }
   /** The text is a question: answer it, then send `reask` to resume. */
@@ -82,7 +83,6 @@ export function continueProposal(content: Content, state: ProposalState, text: s
   const at = now.toISOString();
   const folded = normalize(text);
   const command = formCommand(folded);
-  if (command === 'cancel') return { kind: 'cancelled', replies: [{ text: content.messages.messages.cancelled, options: [content.messages.options.start] }] };
   if (command === 'back') return back(content, state, at);
   if (command === 'help') {
     return continueWith({ ...state, updatedAt: at }, [helpReply(content, state)]);
