@@ -5,7 +5,7 @@ import type { UserData } from '../store/store.js';
 import { fillFacts, fillSlots } from './facts.js';
 import { calendarPosition, formatDate, receptionState } from './timeline.js';
 import { summaryText } from '../dialog/proposal.js';
-import { maskPersonalData } from '../export/open-data.js';
+import { maskPersonalData } from '../privacy/mask.js';
 import { literal } from '../text/markdown.js';
 
 export function say(content: Content, key: keyof Content['messages']['messages'], slots: Record<string, string | number> = {}): string {

@@ -1,19 +1,10 @@
 /**
- * Proposals as open data: no personal field at all, and emails, phone numbers and RUTs that
- * people typed into the free text masked. What stays is what the consultation publishes.
+ * Proposals as open data: no personal field at all, and the personal data people typed into the
+ * free text masked (src/privacy/mask.ts). What stays is what the consultation publishes.
  */
 import { stringify } from 'csv-stringify/sync';
+import { maskPersonalData } from '../privacy/mask.js';
 import type { Proposal, ProposalFields } from '../types.js';
-
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
-// RUT: 12.345.678-5, 12345678-K, 123456785 (with its check digit).
-const RUT = /\b\d{1,2}\.?\d{3}\.?\d{3}[‐-]?[\dkK]\b/g;
-// Chilean phones: +56 9 1234 5678, 9 8765 4321, 22 123 4567, with or without spaces, dots, dashes.
-const PHONE = /(?:\+?\s?56[\s.-]?)?(?:\(?\d{1,2}\)?[\s.-]?)?\d{4}[\s.-]?\d{4}\b/g;
-
-export function maskPersonalData(text: string): string {
-  return text.replace(EMAIL, '[correo]').replace(RUT, '[RUT]').replace(PHONE, '[teléfono]');
-}
 
 /** One flat row: the proposal's fields as text, the staff answer, and contact details unless open data. */
 export type ExportedProposal = Pick<Proposal, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'channel'> &

@@ -9,7 +9,7 @@ import { Low } from 'lowdb';
 import type { UserKeyer } from './user-key.js';
 import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
-import { maskPersonalData } from '../export/open-data.js';
+import { maskPersonalData } from '../privacy/mask.js';
 import type {
   AuditEntry,
   Contact,
