@@ -26,6 +26,19 @@ describe('bad input', () => {
     expect(long.replies[0]!.text).toMatch(/leí solo los primeros 20\.000 caracteres/);
   });
 
+  it('a title of invisible fillers is refused, and hidden characters never reach the store', async () => {
+    const { engine, store } = await testEngine();
+    const ana = person(engine);
+    await ana.send('enviar propuesta');
+    await ana.send('\u3164\u3164\u3164 \u2800\u2800');
+    expect(ana.text).not.toMatch(/problema/i);
+    await ana.send('Lumi\u{E0041}\u{E0042}narias\u180E en la\u061C plaza\u034F norte');
+    for (const a of PROPOSAL_ANSWERS.slice(1)) await ana.send(a);
+    await ana.send('no');
+    await ana.send('confirmar');
+    expect(store.list()[0]!.title).toBe('Luminarias en la plaza norte');
+  });
+
   it('HTML and script tags are kept as plain text, never interpreted', async () => {
     const { engine, store } = await testEngine();
     const ana = person(engine);

@@ -5,17 +5,33 @@
  */
 import { tokenizer } from './natural.js';
 
-// Zero-width and bidi marks, BOM and C0/C1 controls except tab and newline: invisible, and a
-// way to smuggle text past checks.
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFFD]/g;
+// Default-ignorable code points (zero-width and bidi marks, fillers, tags, variation selectors,
+// BOM), controls except tab and newline, and the blank look-alikes that are not formally ignorable
+// (braille blank, replacement character): invisible, and a way to smuggle text past checks.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2800\uFFFD]/gu;
+const KEPT_CONTROLS = /[\t\n]/;
+// Joiners, variation selectors and tags are how emoji are built (👩‍💻, ❤️, 1️⃣, 🏴󠁧󠁢󠁳󠁣󠁴󠁿): inside an emoji
+// sequence they stay, everywhere else they go.
+const EMOJI_SEQUENCE =
+  /(?:[0-9#*]\uFE0F?\u20E3|\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F|[\u{E0020}-\u{E007E}]+\u{E007F})?(?:\u200D\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?)*)/gu;
+
+function stripInvisible(text: string): string {
+  const strip = (part: string) => part.replace(INVISIBLE, (c) => (KEPT_CONTROLS.test(c) ? c : ''));
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(EMOJI_SEQUENCE)) {
+    out += strip(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + strip(text.slice(last));
+}
 
 /** Plain text as a person meant it: NFC, no invisible or control characters, tidy whitespace. */
 export function cleanText(raw: string): string {
-  return raw
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(INVISIBLE, '')
-    .replace(/[ \t]+/g, ' ')
+  return stripInvisible(raw.normalize('NFC').replace(/\r\n?/g, '\n'))
+    .replace(/[\u2028\u2029]/g, '\n')
+    .replace(/[ \t\p{Zs}]+/gu, ' ')
+    .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

@@ -22,6 +22,22 @@ describe('cleanText', () => {
   it('drops control and zero-width characters but keeps the words', () => {
     expect(cleanText('ho\u200Bla\u0000 mun\u202Edo\uFEFF')).toBe('hola mundo');
   });
+  it('treats every default-ignorable and blank code point as invisible', () => {
+    for (const c of ['\u3164', '\u2800', '\u180E', '\u061C', '\u034F', '\u115F', '\u1160', '\uFFA0', '\u{E0041}', '\uFE0F', '\u2066']) {
+      expect(cleanText(`${c}${c}${c}`), `U+${c.codePointAt(0)!.toString(16)}`).toBe('');
+      expect(cleanText(`lu${c}minarias`)).toBe('luminarias');
+    }
+    expect(cleanText('\u3164\u3164 \u2800')).toBe('');
+  });
+  it('turns other spaces into plain ones', () => {
+    expect(cleanText('plaza\u00A0de\u2003armas\u3000norte\u2028sur')).toBe('plaza de armas norte\nsur');
+  });
+  it('keeps joiners, variation selectors and tags inside emoji', () => {
+    for (const emoji of ['👩‍💻', '❤️', '1️⃣', '👍🏽', '🏳️‍🌈', '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}']) {
+      expect(cleanText(`me gusta ${emoji} mucho`)).toBe(`me gusta ${emoji} mucho`);
+    }
+    expect(cleanText('a\u200Db')).toBe('ab');
+  });
   it('tells emoji-only text from words', () => {
     expect(hasWords('😀🎉 !!!')).toBe(false);
     expect(hasWords('ok 😀')).toBe(true);
