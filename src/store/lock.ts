@@ -1,54 +1,51 @@
 /**
- * One process per store file: a lock file beside it holding the owner's pid. A lock left by a
- * process that no longer runs (a crash, SIGKILL) is taken over at once, so a restart after a
- * crash never waits.
+ * One process per store file: an exclusive `flock` on `<file>.lock`, which the operating system
+ * releases when the process dies however it dies (SIGKILL, OOM, a container's PID 1 killed).
+ * A pid file would not do: in a fresh PID namespace the restarted server gets the dead one's pid.
+ * The pid written inside is only for the error message.
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { flockSync } from 'fs-ext';
 import { CabildoError } from '../errors.js';
 
 export interface Lock {
   release(): void;
 }
 
-export function acquireLock(storeFile: string): Lock {
-  const lockFile = `${storeFile}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-      const release = () => {
-        try {
-          if (readFileSync(lockFile, 'utf8') === String(process.pid)) unlinkSync(lockFile);
-        } catch {
-          // Already gone: nothing to release.
-        }
-        process.off('exit', release);
-      };
-      process.on('exit', release);
-      return { release };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lockFile, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
-        throw new CabildoError(
-          'STORE_LOCKED',
-          `The store ${storeFile} is in use by another Cabildo process (pid ${owner}). Stop that process first, or set CABILDO_DB to another file.`,
-        );
-      }
-      if (owner === process.pid) {
-        throw new CabildoError('STORE_LOCKED', `The store ${storeFile} is already open in this process; close it before opening it again.`);
-      }
-      unlinkSync(lockFile);
-    }
-  }
-  throw new CabildoError('STORE_LOCKED', `Could not lock the store ${storeFile}: another process keeps taking the lock.`);
-}
+/** flock locks belong to an open file, so a second open in this process would also conflict. */
+const heldHere = new Set<string>();
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+export function acquireLock(storeFile: string): Lock {
+  const lockFile = `${resolve(storeFile)}.lock`;
+  if (heldHere.has(lockFile)) {
+    throw new CabildoError('STORE_LOCKED', `The store ${storeFile} is already open in this process; close it before opening it again.`);
   }
+  const fd = openSync(lockFile, 'a+');
+  try {
+    flockSync(fd, 'exnb');
+  } catch (error) {
+    closeSync(fd);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+      throw new CabildoError(
+        'STORE_LOCKED',
+        `The store ${storeFile} is in use by another Cabildo process. Stop that process first, or set CABILDO_DB to another file.`,
+      );
+    }
+    throw error;
+  }
+  ftruncateSync(fd);
+  writeSync(fd, String(process.pid));
+  heldHere.add(lockFile);
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      heldHere.delete(lockFile);
+      // Closing the file drops the lock; the file stays, so no opener ever locks an unlinked inode.
+      closeSync(fd);
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,6 +64,40 @@ describe('file store', () => {
     expect(out).toMatch(/STORE_LOCKED/);
     expect(out).toMatch(/in use by another Cabildo process/);
     await first.close();
+  });
+
+  it('restarts after SIGKILL as PID 1 of a fresh PID namespace, as in a container', async (context) => {
+    const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'true']);
+    if (probe.status !== 0) {
+      console.log(`skipped: unshare is not permitted here (${probe.error?.message ?? probe.stderr.toString().trim()})`);
+      context.skip();
+    }
+    const file = tempFile();
+    const holder = () => {
+      const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, '--import', 'tsx', resolve(ROOT, 'test/store/hold-store.ts'), file], { cwd: ROOT });
+      const firstLine = new Promise<string>((done) => child.stdout.once('data', (d: Buffer) => done(d.toString().trim())));
+      return { child, firstLine };
+    };
+    const first = holder();
+    expect(await first.firstLine).toBe('opened as pid 1');
+    // While it lives, a second server on the same store is still refused.
+    const second = holder();
+    expect(await second.firstLine).toMatch(/^STORE_LOCKED .*in use by another Cabildo process/);
+    second.child.kill('SIGKILL');
+    first.child.kill('SIGKILL');
+    await Promise.all([first, second].map(({ child }) => new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)))));
+    const restarted = holder();
+    expect(await restarted.firstLine).toBe('opened as pid 1');
+    restarted.child.kill('SIGKILL');
+  });
+
+  it('refuses a second open of the same file in one process, and reopens after close', async () => {
+    const file = tempFile();
+    const store = await openFileStore(file);
+    await expect(openFileStore(file)).rejects.toMatchObject({ code: 'STORE_LOCKED', message: expect.stringMatching(/already open in this process/) });
+    await store.close();
+    const again = await openFileStore(file);
+    await again.close();
   });
 
   it('refuses a corrupt file and leaves it untouched', async () => {
