@@ -5,6 +5,7 @@
 export type CabildoErrorCode =
   | 'CONTENT_INVALID'
   | 'STORE_LOCKED'
+  | 'STORE_NOT_WRITABLE'
   | 'STORE_CORRUPT'
   | 'STORE_WRITE_FAILED'
   | 'PROPOSAL_WITHDRAWN'

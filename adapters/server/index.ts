@@ -3,8 +3,6 @@
  * request logs without bodies, and a graceful close (stop accepting, finish turns in flight,
  * flush the store).
  */
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import { INTENT_NAMES, type Engine, type Logger, type Store } from '../../src/index.js';
@@ -25,8 +23,6 @@ export interface RunningServer {
 export interface ServerDeps {
   engine: Engine;
   store: Store;
-  /** Folder the store writes to, checked by `/healthz`. */
-  storeDir: string;
   logger: Logger;
   /** The whatsapp-web.js client, when `WHATSAPP_WEB=1` (the real one, or a stand-in in tests). */
   whatsappWebClient?: WebClient;
@@ -62,8 +58,9 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
 
   app.get('/healthz', async (_req, res) => {
     const intentsLoaded = INTENT_NAMES.every((name) => engine.content.intents.has(name));
-    const storeWritable = await access(deps.storeDir, constants.W_OK).then(() => true, () => false);
-    res.status(intentsLoaded && storeWritable ? 200 : 503).json({ ok: intentsLoaded && storeWritable, intentsLoaded, storeWritable });
+    const store = await deps.store.health();
+    const ok = intentsLoaded && store.ok;
+    res.status(ok ? 200 : 503).json({ ok, intentsLoaded, store });
   });
 
   const whatsappWeb =

@@ -26,7 +26,6 @@ try {
     {
       engine,
       store,
-      storeDir: dirname(settings.dbFile),
       logger,
       ...(web ? { whatsappWebClient: createWebClient(web.sessionDir ?? join(dirname(settings.dbFile), 'whatsapp-session'), web.executablePath), showQr: printQr } : {}),
     },

@@ -52,8 +52,14 @@ export function emptySessionData(): SessionData {
 export class Document<T> {
   private scheduled: Promise<void> | null = null;
   private lastWrite: Promise<void> = Promise.resolve();
+  /** The last write's failure, until a later write succeeds. */
+  lastError: WriteFailure | undefined;
 
-  constructor(private readonly db: Low<T>) {}
+  /** `cleanUp` removes what a failed write may leave behind (a partial temporary file). */
+  constructor(
+    private readonly db: Low<T>,
+    private readonly cleanUp: () => Promise<void> = async () => {},
+  ) {}
 
   get data(): T {
     return this.db.data;
@@ -62,9 +68,16 @@ export class Document<T> {
   persist(): Promise<void> {
     this.scheduled ??= Promise.resolve().then(() => {
       this.scheduled = null;
-      const write = this.db.write().catch((cause: unknown) => {
-        throw new CabildoError('STORE_WRITE_FAILED', `Could not write the store: ${(cause as Error).message}`, { cause });
-      });
+      const write = this.db.write().then(
+        () => {
+          this.lastError = undefined;
+        },
+        async (cause: unknown) => {
+          this.lastError = { at: new Date().toISOString(), message: (cause as Error).message };
+          await this.cleanUp().catch(() => {});
+          throw new CabildoError('STORE_WRITE_FAILED', `Could not write the store: ${(cause as Error).message}`, { cause });
+        },
+      );
       this.lastWrite = write.catch(() => {});
       return write;
     });
@@ -76,6 +89,29 @@ export class Document<T> {
     await this.scheduled?.catch(() => {});
     await this.lastWrite;
   }
+}
+
+export interface WriteFailure {
+  at: string;
+  message: string;
+}
+
+/** Whether the store can take writes: `/healthz` reports it. */
+export interface StoreHealth {
+  ok: boolean;
+  /** The last failed write, while no write since has succeeded. */
+  lastWriteError?: WriteFailure;
+  /** Why the store cannot be written right now (e.g. its folder became read-only). */
+  problem?: string;
+}
+
+/** How a store is backed: the documents' clean-up after a failed write, a live check, and release. */
+export interface StoreBacking {
+  cleanUpRecords?: () => Promise<void>;
+  cleanUpSessions?: () => Promise<void>;
+  /** A reason the store cannot be written now, or undefined. */
+  probe?: () => Promise<string | undefined>;
+  onClose?: () => void;
 }
 
 export interface NewProposal extends ProposalFields {
@@ -107,16 +143,16 @@ export class Store {
   private readonly db: Document<StoreData>;
   private readonly sessions: Document<SessionData>;
   private readonly byId = new Map<string, Proposal>();
-  private readonly onClose: () => void;
+  private readonly backing: StoreBacking;
 
   /** The keyed hash that stands for a channel user everywhere in the store. */
   readonly userKey: UserKeyer;
 
-  constructor(records: Low<StoreData>, sessions: Low<SessionData>, userKey: UserKeyer, onClose: () => void = () => {}) {
-    this.db = new Document(records);
-    this.sessions = new Document(sessions);
+  constructor(records: Low<StoreData>, sessions: Low<SessionData>, userKey: UserKeyer, backing: StoreBacking = {}) {
+    this.db = new Document(records, backing.cleanUpRecords);
+    this.sessions = new Document(sessions, backing.cleanUpSessions);
     this.userKey = userKey;
-    this.onClose = onClose;
+    this.backing = backing;
     for (const p of records.data.proposals) this.byId.set(p.id, p);
   }
 
@@ -275,10 +311,17 @@ export class Store {
     return mine.length;
   }
 
+  async health(): Promise<StoreHealth> {
+    const failures = [this.db.lastError, this.sessions.lastError].filter((f): f is WriteFailure => f !== undefined);
+    const lastWriteError = failures.sort((a, b) => b.at.localeCompare(a.at))[0];
+    const problem = await this.backing.probe?.();
+    return { ok: !lastWriteError && !problem, ...(lastWriteError && { lastWriteError }), ...(problem && { problem }) };
+  }
+
   /** Waits for every write in flight, then releases the file. */
   async close(): Promise<void> {
     await Promise.all([this.db.settled(), this.sessions.settled()]);
-    this.onClose();
+    this.backing.onClose?.();
   }
 
 }

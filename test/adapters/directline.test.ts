@@ -131,7 +131,7 @@ describe('Direct Line endpoint with botframework-directlinejs', () => {
   it('reports health', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, intentsLoaded: true, storeWritable: true });
+    expect(await res.json()).toEqual({ ok: true, intentsLoaded: true, store: { ok: true } });
   });
 });
 

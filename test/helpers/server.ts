@@ -21,6 +21,6 @@ export async function testServer(env: Record<string, string> = {}, tweak: (s: Se
   const dbFile = join(dir, 'db.json');
   const store = await openFileStore(dbFile);
   const engine = await createEngine({ contentDir: ROOT, store, clock: new TestClock().now });
-  const server = await startServer({ engine, store, storeDir: dir, logger: silentLogger }, settings);
+  const server = await startServer({ engine, store, logger: silentLogger }, settings);
   return { ...server, engine, store, dbFile };
 }

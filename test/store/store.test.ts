@@ -78,17 +78,19 @@ describe('file store', () => {
       const firstLine = new Promise<string>((done) => child.stdout.once('data', (d: Buffer) => done(d.toString().trim())));
       return { child, firstLine };
     };
-    const first = holder();
-    expect(await first.firstLine).toBe('opened as pid 1');
-    // While it lives, a second server on the same store is still refused.
-    const second = holder();
-    expect(await second.firstLine).toMatch(/^STORE_LOCKED .*in use by another Cabildo process/);
-    second.child.kill('SIGKILL');
-    first.child.kill('SIGKILL');
-    await Promise.all([first, second].map(({ child }) => new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)))));
-    const restarted = holder();
-    expect(await restarted.firstLine).toBe('opened as pid 1');
-    restarted.child.kill('SIGKILL');
+    const started: ReturnType<typeof holder>[] = [];
+    const start = () => started[started.push(holder()) - 1]!;
+    const killAll = () =>
+      Promise.all(started.splice(0).map(({ child }) => new Promise((r) => (child.exitCode === null ? (child.once('exit', r), child.kill('SIGKILL')) : r(null)))));
+    try {
+      expect(await start().firstLine).toBe('opened as pid 1');
+      // While it lives, a second server on the same store is still refused.
+      expect(await start().firstLine).toMatch(/^STORE_LOCKED .*in use by another Cabildo process/);
+      await killAll();
+      expect(await start().firstLine).toBe('opened as pid 1');
+    } finally {
+      await killAll();
+    }
   });
 
   it('refuses a second open of the same file in one process, and reopens after close', async () => {

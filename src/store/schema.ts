@@ -1,0 +1,80 @@
+/**
+ * The store documents' schema, checked whole when a file is opened: a file that does not fit is
+ * refused with the path of the first bad value, never half-loaded (a record missing a field
+ * would only fail later, in front of a citizen or in an export).
+ */
+import { z } from 'zod';
+import { PILLARS, PROPOSAL_STATUSES, PROPOSAL_STEPS } from '../types.js';
+
+const isoDate = z.iso.datetime({ offset: true });
+const status = z.enum(PROPOSAL_STATUSES);
+
+const statusChange = z.object({ status, at: isoDate, by: z.string(), answer: z.string().optional() });
+
+const proposal = z.object({
+  id: z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  channel: z.string(),
+  userKey: z.string().optional(),
+  consent: z.boolean(),
+  contact: z.object({ name: z.string().optional(), organization: z.string().optional(), email: z.string().optional() }).optional(),
+  status,
+  answer: z.string().optional(),
+  history: z.array(statusChange),
+  dialogId: z.string().optional(),
+  title: z.string(),
+  problem: z.string(),
+  description: z.string(),
+  actors: z.string(),
+  components: z.string(),
+  institution: z.string(),
+  pillars: z.array(z.enum(PILLARS)),
+  territory: z.string(),
+});
+
+const notice = z.object({ userKey: z.string(), channel: z.string(), proposalId: z.string(), createdAt: isoDate });
+const auditEntry = z.object({ at: isoDate, actor: z.string(), action: z.string(), proposalId: z.string().optional(), detail: z.string().optional() });
+
+export const storeDataSchema = z.object({
+  v: z.literal(1),
+  proposals: z.array(proposal).superRefine((proposals, ctx) => {
+    const seen = new Set<string>();
+    proposals.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `tracking number ${p.id} appears twice` });
+      seen.add(p.id);
+    });
+  }),
+  counters: z.record(z.string().regex(/^\d{4}$/), z.number().int().nonnegative()),
+  notices: z.array(notice),
+  audit: z.array(auditEntry),
+});
+
+const draft = z.object({
+  title: z.string(), problem: z.string(), description: z.string(), actors: z.string(), components: z.string(),
+  institution: z.string(), pillars: z.array(z.enum(PILLARS)), territory: z.string(), consent: z.boolean(),
+  name: z.string(), organization: z.string(), email: z.string(),
+}).partial();
+
+const currentDialogState = z.discriminatedUnion('form', [
+  z.object({
+    v: z.literal(1),
+    form: z.literal('proposal'),
+    id: z.string().optional(),
+    step: z.enum(PROPOSAL_STEPS),
+    draft,
+    trail: z.array(z.enum(PROPOSAL_STEPS)),
+    attempts: z.number().int().nonnegative(),
+    editing: z.boolean(),
+    choosingField: z.boolean().optional(),
+    updatedAt: isoDate,
+  }),
+  z.object({ v: z.literal(1), form: z.literal('deletion'), updatedAt: isoDate, asked: z.boolean().optional() }),
+]);
+/** A state written by another version is kept as it is: the engine drops it with a notice to the person. */
+const otherVersionState = z.looseObject({ v: z.number().int().refine((v) => v !== 1) });
+
+export const sessionDataSchema = z.object({
+  v: z.literal(1),
+  sessions: z.record(z.string(), z.union([currentDialogState, otherVersionState])),
+});
