@@ -5,15 +5,18 @@
  * HTTP mode mounts on the shared server (`/slack/events`); Socket Mode needs no public URL.
  */
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import { exportable, exportRecord, toCsv } from '../../src/export/open-data.js';
 import type { Engine, Logger, Proposal, Store } from '../../src/index.js';
 import { Dedupe } from '../server/dedupe.js';
+import { slackGuard } from './guard.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 import { OPTION_ACTION, renderSlack } from './render.js';
 import { StaffDirectory } from './staff.js';
 import { HELP, PAGE_ACTION, STATUS_ACTION, listBlocks, parseCommand, proposalBlocks, summaryText, type StaffCommand } from './staff-commands.js';
 
 export const SLACK_CHANNEL = 'slack';
+const SLACK_EVENTS_PATH = '/slack/events';
 /** Slack retries an event it thinks failed for a few minutes; ids are kept a bit longer. */
 const RETRY_WINDOW_MS = 60 * 60 * 1000;
 
@@ -46,7 +49,10 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
     // Both client options: the receiver's own client opens the socket, the app's posts messages.
     receiver = new SocketModeReceiver({ appToken: settings.appToken, installerOptions: { clientOptions }, clientOptions } as ConstructorParameters<typeof SocketModeReceiver>[0]);
   } else {
-    const http = new ExpressReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false });
+    // The guard is registered first on the route, so it runs before Bolt's handlers.
+    const routes = express.Router();
+    routes.post(SLACK_EVENTS_PATH, slackGuard(settings.signingSecret!));
+    const http = new ExpressReceiver({ signingSecret: settings.signingSecret!, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, router: routes as unknown as ConstructorParameters<typeof ExpressReceiver>[0]['router'] });
     receiver = http;
     router = http.router as unknown as Router;
   }
@@ -152,7 +158,7 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
   const unsubscribe = settings.staffChannel
     ? engine.onProposalSubmitted((p: Proposal) => {
         app.client.chat
-          .postMessage({ channel: settings.staffChannel!, text: `Nueva propuesta ${p.id}: ${p.title}`, blocks: proposalBlocks(p, true) })
+          .postMessage({ channel: settings.staffChannel!, text: `Nueva propuesta ${p.id}: ${escapeMrkdwn(p.title)}`, blocks: proposalBlocks(p, true) })
           .catch((error: unknown) => logger.error({ channel: SLACK_CHANNEL, err: String(error) }, 'announcement failed'));
       })
     : () => {};

@@ -7,7 +7,8 @@ import type { KnownBlock } from '@slack/types';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus, type Store } from '../../src/index.js';
 import { findTrackingNumber } from '../../src/nlu/rules.js';
 import { summarise } from '../../src/staff/summary.js';
-import { toMrkdwn } from './mrkdwn.js';
+// Store fields are raw text people wrote (not markdown): escapeMrkdwn, never toMrkdwn.
+import { escapeMrkdwn } from './mrkdwn.js';
 
 export const PAGE_SIZE = 10;
 export const PAGE_ACTION = 'cabildo_page';
@@ -63,7 +64,7 @@ export const HELP = [
   `Estados: ${PROPOSAL_STATUSES.join(', ')}.`,
 ].join('\n');
 
-const line = (p: Proposal) => `• *${p.id}* · ${p.status} · ${toMrkdwn(p.territory)} · ${toMrkdwn(p.title)}`;
+const line = (p: Proposal) => `• *${p.id}* · ${p.status} · ${escapeMrkdwn(p.territory)} · ${escapeMrkdwn(p.title)}`;
 
 export function listBlocks(store: Store, command: Extract<StaffCommand, { kind: 'list' }>): KnownBlock[] {
   const all = store.list({ ...(command.status ? { status: command.status } : {}), ...(command.territory ? { territory: command.territory } : {}) });
@@ -80,7 +81,7 @@ export function listBlocks(store: Store, command: Extract<StaffCommand, { kind: 
 
 /** The whole proposal, for staff (contact details included: they are who may contact the person). */
 export function proposalBlocks(p: Proposal, withStatusButtons: boolean): KnownBlock[] {
-  const field = (label: string, value: string) => `*${label}:* ${toMrkdwn(value)}`;
+  const field = (label: string, value: string) => `*${label}:* ${escapeMrkdwn(value)}`;
   const contact = p.contact ? [p.contact.name, p.contact.organization, p.contact.email].filter(Boolean).join(', ') : 'anónima';
   const text = [
     `*${p.id}* · ${p.status} · ${p.channel} · ${p.createdAt.slice(0, 10)}`,
@@ -114,6 +115,6 @@ export function proposalBlocks(p: Proposal, withStatusButtons: boolean): KnownBl
 export function summaryText(store: Store): string {
   const s = summarise(store.list());
   const rows = (title: string, counts: Record<string, number>) =>
-    `*${title}*\n${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `• ${toMrkdwn(k)}: ${n}`).join('\n') || '• —'}`;
+    `*${title}*\n${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `• ${escapeMrkdwn(k)}: ${n}`).join('\n') || '• —'}`;
   return [`*Resumen de la consulta*: ${s.total} propuestas`, rows('Por estado', s.byStatus), rows('Por pilar', s.byPillar), rows('Por territorio', s.byTerritory), rows('Por canal', s.byChannel)].join('\n\n');
 }
