@@ -11,9 +11,15 @@ import { Dedupe } from '../../server/dedupe.js';
 import { BurstJoiner } from '../burst.js';
 import { pickOption, WHATSAPP_CHANNEL } from '../format.js';
 import { GraphClient, GraphError } from './graph-client.js';
-import { inboundMessages, webhookSchema } from './payload.js';
+import { inboundMessages, inTimestampOrder, webhookSchema } from './payload.js';
 import { renderCloud } from './render.js';
 import { validSignature } from './verify.js';
+
+/**
+ * What a person opening the chat for the first time (a `request_welcome` message) is taken to
+ * have said: the greeting gets the bot's welcome and its menu.
+ */
+export const WELCOME_TEXT = 'hola';
 
 /** WhatsApp's customer-service window: free-form messages only this long after the person's last one. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -104,19 +110,30 @@ export function createWhatsAppCloudAdapter(engine: Engine, settings: WhatsAppClo
     } catch {
       return res.status(400).json({ error: 'body is not JSON' });
     }
+    // Only the envelope decides between 200 and 400: a malformed message inside a real delivery
+    // is skipped below, so that the other messages in it are still answered (a 400 would make
+    // Meta retry the whole delivery, and fail again, for days).
     const body = webhookSchema.safeParse(json);
     if (!body.success) return res.status(400).json({ error: 'not a WhatsApp webhook body' });
     // Meta retries unless it hears 200 quickly, so work starts after the answer.
     res.sendStatus(200);
-    for (const message of inboundMessages(body.data)) {
+    const { messages, skipped } = inboundMessages(body.data, [settings.phoneNumberId]);
+    // Reasons and schema paths only: never the text or the sender.
+    for (const s of skipped) {
+      if (s.reason === 'invalid') logger.warn({ channel: WHATSAPP_CHANNEL, reason: s.reason, issues: s.issues }, 'whatsapp message skipped');
+      else logger.debug({ channel: WHATSAPP_CHANNEL, reason: s.reason }, 'whatsapp message ignored');
+    }
+    for (const message of inTimestampOrder(messages)) {
       if (!dedupe.first(message.id)) continue;
       const key = engine.userKey(WHATSAPP_CHANNEL, message.from);
       const known = people.get(key);
       people.set(key, { phone: message.from, lastInbound: now(), ...(known?.options ? { options: known.options } : {}) });
-      if (message.text === undefined) {
+      if (message.kind === 'welcome') {
+        deliver(message.from, WELCOME_TEXT);
+      } else if (message.kind === 'nonText' || message.text === undefined) {
         void sends.run(key, async () => send(message.from, (await engine.handle({ channel: WHATSAPP_CHANNEL, userId: message.from, text: '', nonText: true })).replies));
       } else {
-        joiner.push(message.from, message.text);
+        joiner.push(message.from, message.text, message.timestamp);
       }
     }
   });
