@@ -14,8 +14,22 @@ import { cleanText, hasWords, normalize } from './nlu/normalize.js';
 import { formCommand } from './dialog/proposal.js';
 import { proposalFlow } from './dialog/proposal-flow.js';
 import { deletionFlow } from './dialog/deletion-flow.js';
+import { draftFlow, myOpinionsReply } from './dialog/draft-flow.js';
+import { withTodayOffer } from './answers/stage.js';
+import { localDate } from './answers/timeline.js';
 import type { Flow, FlowContext, Step } from './dialog/flow.js';
-import { myDataReply, noticeReply, proposalList, proposalStatus, publicStatus, say, staticAnswer, timelineReply } from './answers/render.js';
+import {
+  myDataReply,
+  noticeReply,
+  proposalList,
+  proposalStatus,
+  publicStatus,
+  resultsReply,
+  say,
+  staticAnswer,
+  timelineReply,
+  workTablesReply,
+} from './answers/render.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Store } from './store/store.js';
 import {
@@ -38,19 +52,25 @@ export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 const INTERRUPTIBLE = new Set<IntentName>([
   'open_government', 'pillars', 'pillar.transparency', 'pillar.participation', 'pillar.accountability', 'pillar.innovation',
   'ogp', 'ogp.membership', 'ogp.local', 'action_plan', 'chile.plans', 'commitment', 'commitment.examples', 'forum',
-  'participate', 'timeline', 'open_data', 'privacy', 'human',
+  'participate', 'timeline', 'open_data', 'privacy', 'human', 'work_tables', 'results',
 ]);
+
+/** Answers that say what a person can do today, with that option first. */
+const OFFERS_TODAY = new Set<IntentName>(['greeting', 'help', 'none']);
 
 /** Every flow, by the name it leaves in the person's state. */
 const FLOWS: { [F in DialogState['form']]: Flow<Extract<DialogState, { form: F }>> } = {
   proposal: proposalFlow,
   deletion: deletionFlow,
+  draft: draftFlow,
 };
 
 /** The flow a state belongs to. (TypeScript cannot correlate the lookup with the state's own type.) */
 const flowOf = (state: DialogState) => FLOWS[state.form] as unknown as Flow<DialogState>;
 
 const MY_DATA = new Set(['mis datos', 'ver mis datos', 'que datos tienen de mi', 'que datos tienes de mi', 'que saben de mi']);
+const ERASE = new Set(['borrar mis datos', 'borra mis datos', 'eliminar mis datos', 'elimina mis datos']);
+const MY_OPINIONS = new Set(['mis opiniones', 'ver mis opiniones', 'mis votos']);
 
 const QUESTION_START = /^(que|como|cuando|donde|quien|quienes|cual|cuales|cuanto|cuantos|cuantas|por que|porque|para que|hay|se puede|puedo|es|son)\b/;
 /** Longer texts are answers to the form, even when phrased as questions. */
@@ -106,6 +126,8 @@ class CabildoEngine implements Engine {
   private readonly nlu: Understander;
   private readonly queue = new KeyedQueue();
   private readonly submittedListeners = new Set<(proposal: Proposal) => void>();
+  /** The local day the draft-consultation invitations were last checked (once a day is enough). */
+  private invitationsChecked = '';
 
   constructor(content: Content, options: EngineOptions) {
     this.content = content;
@@ -149,6 +171,8 @@ class CabildoEngine implements Engine {
   }
 
   pendingNoticeKeys(): { channel: string; userKey: string }[] {
+    // Invitations are created in the background; the channel's next poll delivers them.
+    void this.invite(this.clock()).catch((error: unknown) => this.log.error({ err: String(error) }, 'invitations failed'));
     const seen = new Map<string, { channel: string; userKey: string }>();
     for (const n of this.store.pendingNotices()) seen.set(n.userKey, { channel: n.channel, userKey: n.userKey });
     return [...seen.values()];
@@ -160,6 +184,7 @@ class CabildoEngine implements Engine {
     // Notices taken from the store must reach the person even if the rest of the turn fails.
     let before: Reply[] = [];
     try {
+      await this.invite(now);
       before = await this.notices(key);
       const result = await this.decide(inbound, key, now);
       const replies = [...before, ...result.replies].map(checkOptions);
@@ -195,9 +220,20 @@ class CabildoEngine implements Engine {
     const ctx = this.flowContext(key, inbound.channel, now);
     if (state) {
       const flow = flowOf(state);
-      if (formCommand(normalize(text)) === 'cancel') {
+      const folded = normalize(text);
+      if (formCommand(folded) === 'cancel') {
         await this.store.setSession(key, undefined);
         return { intent: null, replies: [...prefix, flow.cancelled(this.content)] };
+      }
+      // "borrar mis datos" works anywhere: it replaces the flow (erasing drops dialog state anyway).
+      if (ERASE.has(folded)) {
+        const result = await this.startFlow(FLOWS.deletion as unknown as Flow<DialogState>, 'data_deletion', this.flowContext(key, inbound.channel, now));
+        return { intent: result.intent, replies: [...prefix, ...result.replies] };
+      }
+      // "mis datos" works anywhere; the flow then goes on where it was.
+      if (MY_DATA.has(folded)) {
+        const reask = flow.reask(this.content, state);
+        return { intent: 'privacy', replies: [...prefix, myDataReply(this.content, this.store.userData(key)), { ...reask, text: `${say(this.content, 'resume')}\n\n${reask.text}` }] };
       }
       // Empty and emoji-only answers too: a flow re-asks its own question with the reason.
       const result = await this.apply(ctx, await flow.next(ctx, state, text), text);
@@ -266,15 +302,26 @@ class CabildoEngine implements Engine {
     if (MY_DATA.has(folded)) {
       return { intent: 'privacy', replies: [myDataReply(c, this.store.userData(key))] };
     }
+    if (MY_OPINIONS.has(folded)) {
+      return { intent: 'draft_plan', replies: [myOpinionsReply(c, this.store.opinionsOf(key), this.store.priorityOf(key))] };
+    }
     if (formCommand(folded) === 'cancel') return { intent: null, replies: [{ text: say(c, 'nothing_to_cancel') }] };
     const match = this.nlu.understand(text);
     const intent = match.intent;
     const file = c.intents.get(intent)!;
     switch (file.action) {
-      case undefined:
-        return { intent, replies: [staticAnswer(c, file.answer!)] };
+      case undefined: {
+        const reply = staticAnswer(c, file.answer!);
+        return { intent, replies: [OFFERS_TODAY.has(intent) ? withTodayOffer(c, reply, now) : reply] };
+      }
       case 'timeline':
         return { intent, replies: [timelineReply(c, now)] };
+      case 'work_tables':
+        return { intent, replies: [workTablesReply(c, now)] };
+      case 'results':
+        return { intent, replies: [resultsReply(c, now, this.store.byUser(key))] };
+      case 'draft_plan':
+        return this.startFlow(FLOWS.draft as unknown as Flow<DialogState>, intent, ctx);
       case 'proposal.status': {
         if (match.trackingNumber) {
           const p = this.store.get(match.trackingNumber);
@@ -302,6 +349,21 @@ class CabildoEngine implements Engine {
     if (!text.includes('?') && !QUESTION_START.test(folded)) return false;
     const match = this.nlu.understand(text);
     return (match.source === 'classifier' || match.source === 'example') && INTERRUPTIBLE.has(match.intent);
+  }
+
+  /**
+   * When the draft consultation is open, the authors of the proposals its commitments integrate
+   * are invited, each once (the store remembers who was).
+   */
+  private async invite(now: Date): Promise<void> {
+    const plan = this.content.draftPlan;
+    const stage = this.content.consultation.stages.find((s) => s.id === 'draft_consultation');
+    const today = localDate(now, this.content.consultation.timezone);
+    if (!plan || !stage || today === this.invitationsChecked) return;
+    this.invitationsChecked = today;
+    if (today < stage.start || today > stage.end) return;
+    const invitations = plan.commitments.flatMap((k) => k.origin.map((proposalId) => ({ proposalId, commitmentId: k.id })));
+    if (invitations.length) await this.store.invite(invitations, now);
   }
 
   private async notices(key: string): Promise<Reply[]> {

@@ -29,6 +29,9 @@ export const INTENT_NAMES = [
   'open_data',
   'proposal.start',
   'proposal.status',
+  'draft_plan',
+  'work_tables',
+  'results',
   'privacy',
   'data_deletion',
   'none',
@@ -137,6 +140,32 @@ export interface Notice {
   channel: string;
   proposalId: string;
   createdAt: string;
+  /** A status change (the default), or the invitation to the draft consultation for `commitmentId`. */
+  kind?: 'status' | 'draft_open';
+  commitmentId?: string;
+}
+
+/** pol.is semantics: agree, disagree, or pass (seen, no position). */
+export const VOTES = ['agree', 'disagree', 'pass'] as const;
+export type Vote = (typeof VOTES)[number];
+
+/**
+ * One person's opinion on one commitment of the draft plan: no contact data, only the keyed
+ * hash (one opinion per person and commitment; voting again replaces it).
+ */
+export interface Opinion {
+  commitmentId: string;
+  userKey: string;
+  vote: Vote;
+  comment?: string;
+  at: string;
+}
+
+/** The commitment a person chose as the most important of the draft (one per person). */
+export interface Priority {
+  userKey: string;
+  commitmentId: string;
+  at: string;
 }
 
 /** Staff actions, kept for accountability. */
@@ -204,7 +233,20 @@ export type DialogState =
       choosingField?: boolean;
       updatedAt: string;
     }
-  | { v: 1; form: 'deletion'; updatedAt: string; /** The choice was asked again once already. */ asked?: boolean };
+  | { v: 1; form: 'deletion'; updatedAt: string; /** The choice was asked again once already. */ asked?: boolean }
+  | {
+      v: 1;
+      form: 'draft';
+      /** The commitment on screen (its id), or the closing question. */
+      commitment?: string;
+      step: DraftStep;
+      /** Failed tries on the current question. */
+      attempts: number;
+      updatedAt: string;
+    };
+
+/** Steps of the draft consultation: a vote on the commitment, an optional comment, then the most important one. */
+export type DraftStep = 'vote' | 'comment' | 'priority';
 
 /** What a person asked to be forgotten: contact details only, or their proposals withdrawn as well. */
 export type ErasureScope = 'contact' | 'withdraw';

@@ -13,7 +13,7 @@ import { slackGuard } from './guard.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { OPTION_ACTION, renderSlack } from './render.js';
 import { StaffDirectory } from './staff.js';
-import { HELP, PAGE_ACTION, STATUS_ACTION, listBlocks, parseCommand, proposalBlocks, summaryText, type StaffCommand } from './staff-commands.js';
+import { HELP, PAGE_ACTION, STATUS_ACTION, draftText, listBlocks, opinionsText, parseCommand, proposalBlocks, summaryText, type StaffCommand } from './staff-commands.js';
 
 export const SLACK_CHANNEL = 'slack';
 const SLACK_EVENTS_PATH = '/slack/events';
@@ -122,6 +122,13 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
         await store.audit({ at, actor, action: 'export_open_data' });
         await app.client.files.uploadV2({ channel_id: channelId, content: csv, filename: `propuestas-${at.slice(0, 10)}.csv`, title: 'Propuestas (datos abiertos)' });
         return { text: 'Subí el CSV de datos abiertos a esta conversación.' };
+      }
+      case 'draft':
+      case 'opinions': {
+        const plan = engine.content.draftPlan;
+        if (!plan) return { text: 'Todavía no hay borrador: agrega data/draft-plan.yaml.' };
+        await store.audit({ at, actor, action: command.kind === 'draft' ? 'draft_results' : 'draft_opinions', ...(command.kind === 'opinions' ? { detail: command.commitment } : {}) });
+        return { text: command.kind === 'draft' ? draftText(plan, store) : opinionsText(plan, store, command) };
       }
       case 'help':
         return { text: command.problem ? `${command.problem}\n\n${HELP}` : HELP };

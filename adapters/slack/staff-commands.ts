@@ -7,6 +7,8 @@ import type { KnownBlock } from '@slack/types';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus, type Store } from '../../src/index.js';
 import { findTrackingNumber } from '../../src/nlu/rules.js';
 import { summarise } from '../../src/staff/summary.js';
+import { share, tallyDraft } from '../../src/staff/draft-tally.js';
+import type { DraftPlan } from '../../src/content/schema.js';
 // Store fields are raw text people wrote (not markdown): escapeMrkdwn, never toMrkdwn.
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -20,6 +22,8 @@ export type StaffCommand =
   | { kind: 'status'; id: string; status: ProposalStatus; answer?: string }
   | { kind: 'summary' }
   | { kind: 'export' }
+  | { kind: 'draft' }
+  | { kind: 'opinions'; commitment: string; page: number }
   | { kind: 'help'; problem?: string };
 
 const isStatus = (s: string): s is ProposalStatus => (PROPOSAL_STATUSES as readonly string[]).includes(s);
@@ -49,6 +53,13 @@ export function parseCommand(text: string): StaffCommand {
       return { kind: 'summary' };
     case 'exportar':
       return { kind: 'export' };
+    case 'borrador':
+      return { kind: 'draft' };
+    case 'opiniones': {
+      const commitment = /^c?(\d{1,3})$/i.exec(rest[0] ?? '')?.[1];
+      if (!commitment) return { kind: 'help', problem: 'Indica el compromiso: `/cabildo opiniones C3 [página]`' };
+      return { kind: 'opinions', commitment: `C${commitment}`, page: Math.max(1, Number(rest[1]) || 1) };
+    }
     default:
       return { kind: 'help' };
   }
@@ -61,6 +72,8 @@ export const HELP = [
   '• `/cabildo estado GA-2027-000123 en_revision [respuesta]`: cambia el estado; la persona verá la respuesta',
   '• `/cabildo resumen`: conteos por estado, pilar, territorio y canal',
   '• `/cabildo exportar`: CSV de datos abiertos (sin datos personales)',
+  '• `/cabildo borrador`: la consulta del borrador, por compromiso (de acuerdo, en desacuerdo, paso, comentarios, más importante)',
+  '• `/cabildo opiniones C3 [página]`: los comentarios a un compromiso, del más nuevo al más antiguo',
   `Estados: ${PROPOSAL_STATUSES.join(', ')}.`,
 ].join('\n');
 
@@ -117,4 +130,25 @@ export function summaryText(store: Store): string {
   const rows = (title: string, counts: Record<string, number>) =>
     `*${title}*\n${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `• ${escapeMrkdwn(k)}: ${n}`).join('\n') || '• —'}`;
   return [`*Resumen de la consulta*: ${s.total} propuestas`, rows('Por estado', s.byStatus), rows('Por pilar', s.byPillar), rows('Por territorio', s.byTerritory), rows('Por canal', s.byChannel)].join('\n\n');
+}
+
+/** The draft consultation per commitment, ranked by times chosen most important. */
+export function draftText(plan: DraftPlan, store: Store): string {
+  const rows = tallyDraft(plan, store.opinions(), store.priorities()).map(
+    (t, i) =>
+      `${i + 1}. *${t.id}* ${escapeMrkdwn(t.title)}: de acuerdo ${t.agree} (${share(t.agree, t.total)}) · en desacuerdo ${t.disagree} (${share(t.disagree, t.total)}) · paso ${t.pass} (${share(t.pass, t.total)}) · ${t.comments} comentarios · más importante ${t.mostImportant}`,
+  );
+  return `*Consulta del borrador*: ${escapeMrkdwn(plan.name)}\n${rows.join('\n')}`;
+}
+
+/** One page of a commitment's comments, newest first; the text is the citizen's, escaped. */
+export function opinionsText(plan: DraftPlan, store: Store, command: Extract<StaffCommand, { kind: 'opinions' }>): string {
+  const commitment = plan.commitments.find((k) => k.id === command.commitment);
+  if (!commitment) return `No existe el compromiso ${command.commitment}; el borrador va de C1 a C${plan.commitments.length}.`;
+  const all = store.opinions(commitment.id).filter((o) => o.comment);
+  const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+  const page = Math.min(command.page, pages);
+  const shown = all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((o) => `• ${o.at.slice(0, 10)} · ${o.vote}: ${escapeMrkdwn(o.comment!)}`);
+  const header = `*${commitment.id}* ${escapeMrkdwn(commitment.title)}: ${all.length} comentarios (página ${page} de ${pages})`;
+  return [header, ...shown].join('\n');
 }

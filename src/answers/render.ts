@@ -3,10 +3,12 @@ import type { Content } from '../content/load.js';
 import type { Notice, Proposal, Reply } from '../types.js';
 import type { UserData } from '../store/store.js';
 import { fillFacts, fillSlots } from './facts.js';
-import { calendarPosition, formatDate, receptionState } from './timeline.js';
+import { calendarPosition, formatDate, localDate, receptionState } from './timeline.js';
 import { summaryText } from '../dialog/proposal.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import { literal } from '../text/markdown.js';
+import { opinionLines } from '../dialog/draft-flow.js';
+import { todayOffer } from './stage.js';
 
 export function say(content: Content, key: keyof Content['messages']['messages'], slots: Record<string, string | number> = {}): string {
   return fillSlots(content.messages.messages[key], slots);
@@ -54,6 +56,19 @@ export function proposalList(content: Content, proposals: Proposal[]): Reply {
 
 export function noticeReply(content: Content, notice: Notice, proposal: Proposal | undefined): Reply {
   const m = content.messages;
+  if (notice.kind === 'draft_open') {
+    const commitment = content.draftPlan?.commitments.find((k) => k.id === notice.commitmentId);
+    const stage = content.consultation.stages.find((s) => s.id === 'draft_consultation');
+    return {
+      text: say(content, 'notice_draft_open', {
+        id: notice.proposalId,
+        title: literal(proposal?.title ?? ''),
+        commitment: commitment ? `${commitment.id} ${commitment.title}` : (notice.commitmentId ?? ''),
+        end: stage ? formatDate(stage.end) : '',
+      }),
+      options: [m.options.draft],
+    };
+  }
   const status = proposal ? m.status_labels[proposal.status] : '';
   let text = say(content, 'notice_status_changed', { id: notice.proposalId, title: literal(proposal?.title ?? ''), status });
   if (proposal?.answer) text += `\n\n${say(content, 'status_answer', { answer: literal(proposal.answer) })}`;
@@ -73,11 +88,10 @@ export function timelineReply(content: Content, now: Date): Reply {
   for (const s of current) parts.push(say(content, 'timeline_current', { stage: s.name, description: s.description, end: formatDate(s.end) }));
   if (next) parts.push(say(content, 'timeline_next', { stage: next.name, start: formatDate(next.start) }));
   const reception = receptionState(c, now);
-  if (reception.state === 'open') {
-    parts.push(say(content, 'timeline_reception_open', { end: formatDate(reception.stage.end) }));
-    return { text: parts.join('\n\n'), options: [content.messages.options.start] };
-  }
-  return { text: parts.join('\n\n') };
+  if (reception.state === 'open') parts.push(say(content, 'timeline_reception_open', { end: formatDate(reception.stage.end) }));
+  // What today allows, offered; not "Fechas" itself, which is this answer.
+  const { option } = todayOffer(content, now);
+  return { text: parts.join('\n\n'), ...(option && option !== content.messages.options.timeline ? { options: [option] } : {}) };
 }
 
 /** What happens after a submission, per the calendar. */
@@ -99,7 +113,7 @@ export function submittedReply(content: Content, p: Proposal, now: Date): Reply 
 /** Everything stored about a person, in their own words. */
 export function myDataReply(content: Content, data: UserData): Reply {
   const m = content.messages;
-  if (!data.proposals.length && !data.session && !data.notices.length) return { text: say(content, 'my_data_empty') };
+  if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length) return { text: say(content, 'my_data_empty') };
   const parts = [say(content, 'my_data_intro')];
   for (const p of data.proposals) {
     parts.push(`**${p.id}** (${m.status_labels[p.status]}, ${day(p.createdAt)})\n${summaryText(content, { ...p, ...p.contact })}`);
@@ -107,5 +121,29 @@ export function myDataReply(content: Content, data: UserData): Reply {
   if (data.session?.form === 'proposal') {
     parts.push(`${say(content, 'my_data_draft')}\n${summaryText(content, data.session.draft)}`);
   }
+  if (data.opinions.length) parts.push(`${say(content, 'my_data_opinions')}\n${opinionLines(content, data.opinions, data.priority)}`);
   return { text: parts.join('\n\n'), options: [m.options.delete_data] };
+}
+
+/** When a stage runs, relative to today: "**Mesas de trabajo**: del 1 de diciembre … al … (ya terminó)". */
+function stageWhen(content: Content, id: 'work_tables' | 'results' | 'selection' | 'plan_publication', now: Date): string {
+  const stage = content.consultation.stages.find((s) => s.id === id);
+  if (!stage) return '';
+  const today = localDate(now, content.consultation.timezone);
+  const span = `del ${formatDate(stage.start)} al ${formatDate(stage.end)}`;
+  if (today < stage.start) return `**${stage.name}**: ${span}.`;
+  if (today > stage.end) return `**${stage.name}**: ${span} (ya terminó).`;
+  return `**${stage.name}**: en curso, hasta el ${formatDate(stage.end)}.`;
+}
+
+/** What the work tables are, and when, by the calendar. */
+export function workTablesReply(content: Content, now: Date): Reply {
+  return { text: say(content, 'work_tables_info', { when: stageWhen(content, 'work_tables', now) }), options: [content.messages.options.timeline] };
+}
+
+/** How proposals are selected and when results come out; and the person's own proposals, if any. */
+export function resultsReply(content: Content, now: Date, mine: Proposal[]): Reply {
+  const when = [stageWhen(content, 'results', now), stageWhen(content, 'selection', now), stageWhen(content, 'plan_publication', now)].filter(Boolean).join(' ');
+  const text = say(content, 'results_info', { organizer: content.consultation.organizer, when });
+  return mine.length ? { text, options: [content.messages.options.my_proposals] } : { text };
 }

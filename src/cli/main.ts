@@ -8,6 +8,7 @@ import { CabildoError, ContentError } from '../errors.js';
 import { chat } from './chat.js';
 import { check } from './check.js';
 import { classify } from './classify.js';
+import { draftResults } from './draft.js';
 import { exportProposals, listProposals, setProposalStatus, showProposal } from './proposals.js';
 
 const program = new Command('cabildo').description('Cabildo: open-government Q&A and proposal intake').showHelpAfterError();
@@ -44,6 +45,13 @@ proposals
   .option('--format <format>', 'csv or json', 'csv')
   .option('--open-data', 'drop personal fields and mask emails, phones and RUTs in the text')
   .action((o: { format: string; openData?: boolean }) => exportProposals(o.format, o.openData === true));
+
+const draft = program.command('draft').description('staff tools on the draft consultation');
+draft
+  .command('results')
+  .description('votes, comments and "most important" per commitment, ranked')
+  .option('--format <format>', 'text, csv or json', 'text')
+  .action((o: { format: string }) => draftResults(o.format));
 
 program
   .command('check')

@@ -2,7 +2,7 @@
  * Reads and validates everything under `intents/` and `data/`, collecting every problem with
  * its file, field and value. Shared by engine start-up and `cabildo check`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
@@ -10,12 +10,14 @@ import { ContentError, type ContentIssue } from '../errors.js';
 import { INTENT_NAMES, type IntentName } from '../types.js';
 import {
   consultationSchema,
+  draftPlanSchema,
   intentFileSchema,
   knowledgeSchema,
   messagesSchema,
   proposalFormSchema,
   territoriesSchema,
   type Consultation,
+  type DraftPlan,
   type Fact,
   type IntentFile,
   type Messages,
@@ -31,6 +33,8 @@ export interface Content {
   form: ProposalForm;
   messages: Messages;
   territories: Territories;
+  /** The draft plan, once `data/draft-plan.yaml` exists. */
+  draftPlan?: DraftPlan;
 }
 
 /** Loads the content under `root` (the folder holding `intents/` and `data/`), or throws a {@link ContentError}. */
@@ -96,6 +100,9 @@ export function loadContent(root: string): Content {
   const form = readYaml(join(root, 'data', 'proposal-form.yaml'), proposalFormSchema);
   const messages = readYaml(join(root, 'data', 'messages.yaml'), messagesSchema);
   const territories = readYaml(join(root, 'data', 'territories.yaml'), territoriesSchema);
+  // Optional: a consultation has no draft until the work tables produce one.
+  const draftFile = join(root, 'data', 'draft-plan.yaml');
+  const draftPlan = existsSync(draftFile) ? readYaml(draftFile, draftPlanSchema) : undefined;
 
   if (knowledge) checkFacts(intents, knowledge.facts, issues);
   checkExampleOverlap(intents, issues);
@@ -103,7 +110,7 @@ export function loadContent(root: string): Content {
   if (issues.length || !knowledge || !consultation || !form || !messages || !territories) {
     throw new ContentError(issues);
   }
-  return { intents, facts: knowledge.facts, consultation, form, messages, territories };
+  return { intents, facts: knowledge.facts, consultation, form, messages, territories, ...(draftPlan ? { draftPlan } : {}) };
 }
 
 function checkFacts(intents: Map<IntentName, IntentFile>, facts: Record<string, Fact>, issues: ContentIssue[]): void {

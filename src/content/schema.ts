@@ -3,7 +3,7 @@
  * the proposal form and the bot's own wording. Validated once at start and by `cabildo check`.
  */
 import { z } from 'zod';
-import { INTENT_NAMES, MAX_OPTION_LENGTH, MAX_OPTIONS } from '../types.js';
+import { INTENT_NAMES, MAX_OPTION_LENGTH, MAX_OPTIONS, PILLARS } from '../types.js';
 
 export const MIN_EXAMPLES = 15;
 
@@ -13,7 +13,7 @@ export const optionsSchema = z
   .array(text.max(MAX_OPTION_LENGTH, `an option has at most ${MAX_OPTION_LENGTH} characters`))
   .max(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`);
 
-export const ACTIONS = ['timeline', 'proposal.start', 'proposal.status', 'data_deletion'] as const;
+export const ACTIONS = ['timeline', 'proposal.start', 'proposal.status', 'data_deletion', 'draft_plan', 'work_tables', 'results'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const intentFileSchema = z
@@ -82,6 +82,39 @@ export const consultationSchema = z
   });
 export type Consultation = z.infer<typeof consultationSchema>;
 export type Stage = Consultation['stages'][number];
+
+/** The draft action plan under public consultation (`data/draft-plan.yaml`). */
+export const draftPlanSchema = z
+  .strictObject({
+    name: text,
+    intro: text,
+    commitments: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^C\d{1,3}$/, 'commitment ids are C1, C2, …'),
+          title: text.max(120),
+          problem: text,
+          what: text,
+          institution: text,
+          actors: text,
+          pillars: z.array(z.enum(PILLARS)).min(1),
+          territory: text,
+          milestones: z.array(z.strictObject({ text, date: isoDate })).default([]),
+          /** Tracking numbers of the proposals this commitment integrates. */
+          origin: z.array(z.string().regex(/^[A-Z]{2}-\d{4}-\d{6}$/, 'origin lists tracking numbers like GA-2027-000123')).default([]),
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((plan, ctx) => {
+    const seen = new Set<string>();
+    plan.commitments.forEach((c, i) => {
+      if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['commitments', i, 'id'], message: `${c.id} is used twice` });
+      seen.add(c.id);
+    });
+  });
+export type DraftPlan = z.infer<typeof draftPlanSchema>;
+export type Commitment = DraftPlan['commitments'][number];
 
 const fieldPrompt = z.strictObject({
   label: text.max(MAX_OPTION_LENGTH),
@@ -159,6 +192,38 @@ export const MESSAGE_KEYS = [
   'timeline_before',
   'timeline_after',
   'timeline_reception_open',
+  'draft_intro',
+  'draft_commitment',
+  'draft_more',
+  'draft_vote_question',
+  'draft_vote_unclear',
+  'draft_replaced',
+  'draft_comment_question',
+  'draft_comment_saved',
+  'draft_priority_question',
+  'draft_priority_unclear',
+  'draft_done',
+  'draft_all_done',
+  'draft_unknown_commitment',
+  'draft_not_open',
+  'draft_closed',
+  'draft_no_plan',
+  'draft_resume',
+  'draft_cancelled',
+  'my_opinions_intro',
+  'my_opinions_none',
+  'my_data_opinions',
+  'notice_draft_open',
+  'today_before',
+  'today_awareness',
+  'today_reception',
+  'today_work_tables',
+  'today_draft',
+  'today_results',
+  'today_between',
+  'today_after',
+  'work_tables_info',
+  'results_info',
   'empty_message',
   'not_text',
   'message_truncated',
@@ -175,6 +240,7 @@ export const messagesSchema = z.strictObject({
     no_seleccionada: text,
     retirada: text,
   }),
+  vote_labels: z.strictObject({ agree: text, disagree: text, pass: text }),
   pillar_labels: z.strictObject({
     transparency: text,
     participation: text,
@@ -196,6 +262,15 @@ export const messagesSchema = z.strictObject({
     delete_data: text,
     erase_contact: text,
     erase_withdraw: text,
+    agree: text,
+    disagree: text,
+    pass: text,
+    more: text,
+    draft: text,
+    results: text,
+    tables: text,
+    my_opinions: text,
+    timeline: text,
   }),
 });
 export type Messages = z.infer<typeof messagesSchema>;

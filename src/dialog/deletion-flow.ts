@@ -19,7 +19,7 @@ export const deletionFlow: Flow<DeletionState> = {
 
   async start({ content, store, userKey, now }) {
     const data = store.userData(userKey);
-    if (!data.proposals.length && !data.session && !data.notices.length) return { kind: 'done', replies: [{ text: say(content, 'deletion_nothing') }] };
+    if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length) return { kind: 'done', replies: [{ text: say(content, 'deletion_nothing') }] };
     return {
       kind: 'continue',
       state: { v: 1, form: 'deletion', updatedAt: now.toISOString() },
@@ -37,6 +37,8 @@ export const deletionFlow: Flow<DeletionState> = {
     const count = await store.eraseUser(userKey, choice, now);
     return { kind: 'done', replies: [{ text: say(content, choice === 'contact' ? 'deletion_done_contact' : 'deletion_done_withdraw', { count }) }] };
   },
+
+  reask: (content) => ({ text: say(content, 'deletion_unclear'), options: choices(content) }),
 
   cancelled: (content) => ({ text: say(content, 'deletion_kept') }),
 };

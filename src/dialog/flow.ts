@@ -42,6 +42,8 @@ export interface Flow<S extends DialogState> {
   version: S['v'];
   start(ctx: FlowContext): Promise<Step<S>>;
   next(ctx: FlowContext, state: S, text: string): Promise<Step<S>>;
+  /** The pending question, asked again (after a command answered mid-flow). */
+  reask(content: Content, state: S): Reply;
   /** What the person is told when they cancel. */
   cancelled(content: Content): Reply;
   /** Whether the state waits for a free-text answer (channels may join split messages first). */

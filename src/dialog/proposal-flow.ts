@@ -6,7 +6,7 @@ import { CabildoError } from '../errors.js';
 import { say, submittedReply } from '../answers/render.js';
 import { formatDate, localDate, receptionState } from '../answers/timeline.js';
 import type { Flow, FlowContext, Step } from './flow.js';
-import { continueProposal, FREE_TEXT_STEPS, startProposal, type FormOutcome, type ProposalState } from './proposal.js';
+import { ask, continueProposal, FREE_TEXT_STEPS, startProposal, type FormOutcome, type ProposalState } from './proposal.js';
 
 export const proposalFlow: Flow<ProposalState> = {
   name: 'proposal',
@@ -25,6 +25,8 @@ export const proposalFlow: Flow<ProposalState> = {
     const outcome = continueProposal(ctx.content, state, text, ctx.isQuestion(text), ctx.now);
     return outcome.kind === 'submit' ? submit(ctx, outcome) : outcome;
   },
+
+  reask: ask,
 
   cancelled: (c) => ({ text: c.messages.messages.cancelled, options: [c.messages.options.start] }),
 

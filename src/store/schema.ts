@@ -4,7 +4,7 @@
  * would only fail later, in front of a citizen or in an export).
  */
 import { z } from 'zod';
-import { PILLARS, PROPOSAL_STATUSES, PROPOSAL_STEPS } from '../types.js';
+import { PILLARS, PROPOSAL_STATUSES, PROPOSAL_STEPS, VOTES } from '../types.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 const status = z.enum(PROPOSAL_STATUSES);
@@ -33,7 +33,16 @@ const proposal = z.object({
   territory: z.string(),
 });
 
-const notice = z.object({ userKey: z.string(), channel: z.string(), proposalId: z.string(), createdAt: isoDate });
+const notice = z.object({
+  userKey: z.string(),
+  channel: z.string(),
+  proposalId: z.string(),
+  createdAt: isoDate,
+  kind: z.enum(['status', 'draft_open']).optional(),
+  commitmentId: z.string().optional(),
+});
+const opinion = z.object({ commitmentId: z.string(), userKey: z.string(), vote: z.enum(VOTES), comment: z.string().optional(), at: isoDate });
+const priority = z.object({ userKey: z.string(), commitmentId: z.string(), at: isoDate });
 const auditEntry = z.object({ at: isoDate, actor: z.string(), action: z.string(), proposalId: z.string().optional(), detail: z.string().optional() });
 
 export const storeDataSchema = z.object({
@@ -48,6 +57,10 @@ export const storeDataSchema = z.object({
   counters: z.record(z.string().regex(/^\d{4}$/), z.number().int().nonnegative()),
   notices: z.array(notice),
   audit: z.array(auditEntry),
+  // Absent in files written before the draft consultation existed.
+  opinions: z.array(opinion).optional(),
+  priorities: z.array(priority).optional(),
+  invited: z.array(z.string()).optional(),
 });
 
 const draft = z.object({
@@ -70,6 +83,14 @@ const currentDialogState = z.discriminatedUnion('form', [
     updatedAt: isoDate,
   }),
   z.object({ v: z.literal(1), form: z.literal('deletion'), updatedAt: isoDate, asked: z.boolean().optional() }),
+  z.object({
+    v: z.literal(1),
+    form: z.literal('draft'),
+    commitment: z.string().optional(),
+    step: z.enum(['vote', 'comment', 'priority']),
+    attempts: z.number().int().nonnegative(),
+    updatedAt: isoDate,
+  }),
 ]);
 /** A state written by another version is kept as it is: the engine drops it with a notice to the person. */
 const otherVersionState = z.looseObject({ v: z.number().int().refine((v) => v !== 1) });

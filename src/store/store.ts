@@ -16,9 +16,12 @@ import type {
   ErasureScope,
   DialogState,
   Notice,
+  Opinion,
+  Priority,
   Proposal,
   ProposalFields,
   ProposalStatus,
+  Vote,
 } from '../types.js';
 
 export interface StoreData {
@@ -28,10 +31,15 @@ export interface StoreData {
   counters: Record<string, number>;
   notices: Notice[];
   audit: AuditEntry[];
+  /** Opinions on the draft plan (absent in files written before the draft consultation). */
+  opinions?: Opinion[];
+  priorities?: Priority[];
+  /** Proposals whose authors were invited to the draft consultation, so each is invited once. */
+  invited?: string[];
 }
 
 export function emptyStoreData(): StoreData {
-  return { v: 1, proposals: [], counters: {}, notices: [], audit: [] };
+  return { v: 1, proposals: [], counters: {}, notices: [], audit: [], opinions: [], priorities: [], invited: [] };
 }
 
 export interface SessionData {
@@ -137,6 +145,14 @@ export interface UserData {
   proposals: Proposal[];
   session?: DialogState;
   notices: Notice[];
+  opinions: Opinion[];
+  priority?: Priority;
+}
+
+/** A draft-consultation invitation: the author of `proposalId`, whose proposal `commitmentId` integrates. */
+export interface Invitation {
+  proposalId: string;
+  commitmentId: string;
 }
 
 export class Store {
@@ -154,6 +170,17 @@ export class Store {
     this.userKey = userKey;
     this.backing = backing;
     for (const p of records.data.proposals) this.byId.set(p.id, p);
+    records.data.opinions ??= [];
+    records.data.priorities ??= [];
+    records.data.invited ??= [];
+  }
+
+  private get opinionList(): Opinion[] {
+    return this.db.data.opinions!;
+  }
+
+  private get priorityList(): Priority[] {
+    return this.db.data.priorities!;
   }
 
   session(userKey: string): DialogState | undefined {
@@ -277,11 +304,85 @@ export class Store {
 
   userData(userKey: string): UserData {
     const session = this.session(userKey);
+    const priority = this.priorityOf(userKey);
     return {
       proposals: this.byUser(userKey),
       ...(session ? { session } : {}),
       notices: this.db.data.notices.filter((n) => n.userKey === userKey),
+      opinions: this.opinionsOf(userKey),
+      ...(priority ? { priority } : {}),
     };
+  }
+
+  /**
+   * Records a person's vote on a commitment, on disk before it resolves. A second vote on the
+   * same commitment replaces the first (and its comment): `replaced` says so.
+   */
+  async vote(userKey: string, commitmentId: string, vote: Vote, now: Date): Promise<{ replaced: boolean }> {
+    const list = this.opinionList;
+    const i = list.findIndex((o) => o.userKey === userKey && o.commitmentId === commitmentId);
+    const opinion: Opinion = { commitmentId, userKey, vote, at: now.toISOString() };
+    if (i >= 0) list.splice(i, 1);
+    list.push(opinion);
+    await this.db.persist();
+    return { replaced: i >= 0 };
+  }
+
+  /** Adds a comment to the person's opinion on a commitment (which must exist). */
+  async comment(userKey: string, commitmentId: string, comment: string, now: Date): Promise<void> {
+    const opinion = this.opinionList.find((o) => o.userKey === userKey && o.commitmentId === commitmentId);
+    if (!opinion) throw new CabildoError('OPINION_NOT_FOUND', `No opinion on ${commitmentId} to comment on.`);
+    opinion.comment = comment;
+    opinion.at = now.toISOString();
+    await this.db.persist();
+  }
+
+  /** A person's opinions, in the order they gave them. */
+  opinionsOf(userKey: string): Opinion[] {
+    return this.opinionList.filter((o) => o.userKey === userKey);
+  }
+
+  /** Every opinion (on one commitment, when given), newest first. */
+  opinions(commitmentId?: string): Opinion[] {
+    return this.opinionList.filter((o) => !commitmentId || o.commitmentId === commitmentId).reverse();
+  }
+
+  async setPriority(userKey: string, commitmentId: string, now: Date): Promise<void> {
+    const list = this.priorityList;
+    const i = list.findIndex((p) => p.userKey === userKey);
+    if (i >= 0) list.splice(i, 1);
+    list.push({ userKey, commitmentId, at: now.toISOString() });
+    await this.db.persist();
+  }
+
+  priorityOf(userKey: string): Priority | undefined {
+    return this.priorityList.find((p) => p.userKey === userKey);
+  }
+
+  priorities(): Priority[] {
+    return [...this.priorityList];
+  }
+
+  /**
+   * Leaves a notice for each author whose proposal a draft commitment integrates, once per
+   * proposal however often it is called. Returns how many were left.
+   */
+  async invite(invitations: Invitation[], now: Date): Promise<number> {
+    const invited = new Set(this.db.data.invited);
+    let count = 0;
+    let changed = false;
+    for (const { proposalId, commitmentId } of invitations) {
+      const p = this.byId.get(proposalId);
+      if (invited.has(proposalId) || !p) continue;
+      invited.add(proposalId);
+      this.db.data.invited!.push(proposalId);
+      changed = true;
+      if (!p.userKey || p.status === 'retirada') continue;
+      this.db.data.notices.push({ userKey: p.userKey, channel: p.channel, proposalId, createdAt: now.toISOString(), kind: 'draft_open', commitmentId });
+      count++;
+    }
+    if (changed) await this.db.persist();
+    return count;
   }
 
   /**
@@ -307,6 +408,12 @@ export class Store {
       }
     }
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
+    if (scope === 'withdraw') {
+      this.db.data.opinions = this.opinionList.filter((o) => o.userKey !== userKey);
+      this.db.data.priorities = this.priorityList.filter((p) => p.userKey !== userKey);
+    } else {
+      for (const o of this.opinionsOf(userKey)) if (o.comment) o.comment = maskPersonalData(o.comment);
+    }
     await Promise.all([this.db.persist(), this.setSession(userKey, undefined)]);
     return mine.length;
   }

@@ -227,6 +227,30 @@ describe('staff tools', () => {
     expect(actions).toMatch(/"actor":"slack:USTAFF","action":"export_open_data"/);
   });
 
+  it('shows staff the draft consultation ranked, and a commitment\'s comments escaped and paged', async () => {
+    const at = new Date('2028-04-10T15:00:00Z');
+    for (let i = 0; i < 12; i++) {
+      const key = `draft-person-${i}`;
+      await server.store.vote(key, 'C3', i % 3 === 0 ? 'disagree' : 'agree', at);
+      await server.store.comment(key, 'C3', i === 11 ? '<!channel> *ojo* con esto' : `Comentario ${i}`, at);
+      await server.store.vote(key, 'C1', 'pass', at);
+      await server.store.setPriority(key, i < 8 ? 'C3' : 'C1', at);
+    }
+    const draft = String((await slash(STAFF, 'borrador')).body.text);
+    expect(draft).toMatch(/^\*Consulta del borrador\*/);
+    expect(draft).toMatch(/1\. \*C3\* Presupuesto municipal en datos abiertos: de acuerdo 8 \(67 %\) · en desacuerdo 4 \(33 %\) · paso 0 \(0 %\) · 12 comentarios · más importante 8/);
+    expect(draft).toMatch(/2\. \*C1\* Justicia abierta: de acuerdo 0 \(0 %\) · en desacuerdo 0 \(0 %\) · paso 12 \(100 %\)/);
+    const first = String((await slash(STAFF, 'opiniones C3')).body.text);
+    expect(first).toMatch(/12 comentarios \(página 1 de 2\)/);
+    expect(first).toContain('&lt;!channel&gt;');
+    expect(first).not.toContain('<!channel>');
+    const second = String((await slash(STAFF, 'opiniones c3 2')).body.text);
+    expect(second).toMatch(/página 2 de 2/);
+    expect(second.split('\n')).toHaveLength(3);
+    expect(String((await slash(STAFF, 'opiniones C99')).body.text)).toMatch(/No existe el compromiso C99/);
+    expect((await import('node:fs')).readFileSync(server.dbFile, 'utf8')).toMatch(/"actor":"slack:USTAFF","action":"draft_opinions","detail":"C3"/);
+  });
+
   it('changes a status with a reasoned answer that the citizen sees on their next message', async () => {
     const changed = await slash(STAFF, `estado ${id} seleccionada Se trabajará en la mesa de transparencia.`);
     expect(String(changed.body.text)).toMatch(/quedó \*seleccionada\*/);

@@ -77,7 +77,8 @@ describe('whatsapp-web.js adapter', () => {
     expect(qrs).toEqual(['fake-qr']);
     const greeting = await say('56911111111@c.us', 'hola');
     expect(greeting).toMatch(/\*Cabildo\*/);
-    expect(greeting).toMatch(/\n1\. ¿Qué es OGP\?\n2\. Cómo participar/);
+    // During reception, what a person can do today comes first.
+    expect(greeting).toMatch(/\n1\. Enviar propuesta\n2\. ¿Qué es OGP\?\n3\. Cómo participar\n4\. Fechas/);
     expect(client.sent[0]!.chatId).toBe('56911111111@c.us');
     expect(await say('56911111111@c.us', '4')).toMatch(/Recepción de propuestas/);
   });

@@ -80,10 +80,29 @@ describe('cabildo proposals', () => {
 });
 
 describe('cabildo check', () => {
+  it('goes through the draft consultation in the terminal, and staff get the tallies and comments', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cabildo-cli-draft-')), 'db.json');
+    const env = { CABILDO_DB: file, CABILDO_NOW: '2028-04-10' };
+    const answers = ['opinar el borrador', 'de acuerdo', 'Que llegue a regiones', ...Array.from({ length: 7 }, () => ['en desacuerdo', 'no']).flat(), '1'];
+    const chat = await cli(['chat', '--json'], `${answers.join('\n')}\n`, env);
+    expect(chat.code).toBe(0);
+    expect(chat.stdout.trim().split('\n').at(-1)).toMatch(/Gracias por opinar/);
+    const text = await cli(['draft', 'results'], '', env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/1\. C1 Justicia abierta\n {3}de acuerdo 1 \(100 %\) · en desacuerdo 0 \(0 %\) · paso 0 \(0 %\) · 1 comentarios · más importante 1/);
+    expect(text.stdout).toMatch(/- C1 \(agree, 2028-04-10\): Que llegue a regiones/);
+    const json = JSON.parse((await cli(['draft', 'results', '--format', 'json'], '', env)).stdout) as { commitments: { id: string; disagree: number }[]; comments: unknown[] };
+    expect(json.commitments.find((c) => c.id === 'C8')!.disagree).toBe(1);
+    expect(json.comments).toHaveLength(1);
+    expect(JSON.stringify(json)).not.toMatch(/userKey/);
+    const bad = await cli(['draft', 'results', '--format', 'xml'], '', env);
+    expect(bad.stderr).toMatch(/--format must be text, csv or json/);
+  });
+
   it('accepts the shipped content', async () => {
     const { code, stdout } = await cli(['check']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^OK: 27 intents/);
+    expect(stdout).toMatch(/^OK: 30 intents .*8 draft commitments/);
   });
 
   it('names the file, field and value of each error in broken content', async () => {

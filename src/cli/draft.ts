@@ -1,0 +1,36 @@
+/** `cabildo draft results`: the draft consultation's tallies and comments, for staff. */
+import { stringify } from 'csv-stringify/sync';
+import { loadContent } from '../content/load.js';
+import { CabildoError } from '../errors.js';
+import { share, tallyDraft } from '../staff/draft-tally.js';
+import { readSettings } from './config.js';
+import { openStore } from './open.js';
+
+export async function draftResults(format: string): Promise<void> {
+  if (!['text', 'csv', 'json'].includes(format)) throw new CabildoError('CONFIG_INVALID', `--format must be text, csv or json (got ${JSON.stringify(format)}).`);
+  const settings = readSettings();
+  const plan = loadContent(settings.contentDir).draftPlan;
+  if (!plan) throw new CabildoError('CONFIG_INVALID', `There is no draft plan: add data/draft-plan.yaml under ${settings.contentDir}.`);
+  const store = await openStore(settings);
+  try {
+    const tally = tallyDraft(plan, store.opinions(), store.priorities());
+    // Comments are anonymous: the commitment, the vote, the text and the date, never the person's key.
+    const comments = store.opinions().filter((o) => o.comment).map((o) => ({ commitment: o.commitmentId, vote: o.vote, comment: o.comment!, at: o.at }));
+    await store.audit({ at: settings.clock().toISOString(), actor: `cli:${process.env.CABILDO_ACTOR ?? 'staff'}`, action: 'draft_results', detail: format });
+    if (format === 'json') {
+      process.stdout.write(`${JSON.stringify({ plan: plan.name, commitments: tally, comments }, null, 2)}\n`);
+    } else if (format === 'csv') {
+      process.stdout.write(stringify(tally, { header: true, escape_formulas: true }));
+      process.stdout.write(`\n${stringify(comments, { header: true, escape_formulas: true })}`);
+    } else {
+      const lines = tally.map(
+        (t, i) =>
+          `${i + 1}. ${t.id} ${t.title}\n   de acuerdo ${t.agree} (${share(t.agree, t.total)}) · en desacuerdo ${t.disagree} (${share(t.disagree, t.total)}) · paso ${t.pass} (${share(t.pass, t.total)}) · ${t.comments} comentarios · más importante ${t.mostImportant}`,
+      );
+      const recent = comments.slice(0, 20).map((c) => `- ${c.commitment} (${c.vote}, ${c.at.slice(0, 10)}): ${c.comment}`);
+      process.stdout.write(`${plan.name}\n\n${lines.join('\n')}\n\nComentarios recientes (${comments.length}):\n${recent.join('\n') || '-'}\n`);
+    }
+  } finally {
+    await store.close();
+  }
+}
