@@ -15,6 +15,8 @@ import { formCommand } from './dialog/proposal.js';
 import { proposalFlow } from './dialog/proposal-flow.js';
 import { deletionFlow } from './dialog/deletion-flow.js';
 import { draftFlow, myOpinionsReply } from './dialog/draft-flow.js';
+import { mySignUpsReply, signUpFlow } from './dialog/signup-flow.js';
+import { openTables } from './answers/tables.js';
 import { withTodayOffer } from './answers/stage.js';
 import { localDate } from './answers/timeline.js';
 import type { Flow, FlowContext, Step } from './dialog/flow.js';
@@ -63,6 +65,7 @@ const FLOWS: { [F in DialogState['form']]: Flow<Extract<DialogState, { form: F }
   proposal: proposalFlow,
   deletion: deletionFlow,
   draft: draftFlow,
+  signup: signUpFlow,
 };
 
 /** The flow a state belongs to. (TypeScript cannot correlate the lookup with the state's own type.) */
@@ -71,6 +74,9 @@ const flowOf = (state: DialogState) => FLOWS[state.form] as unknown as Flow<Dial
 const MY_DATA = new Set(['mis datos', 'ver mis datos', 'que datos tienen de mi', 'que datos tienes de mi', 'que saben de mi']);
 const ERASE = new Set(['borrar mis datos', 'borra mis datos', 'eliminar mis datos', 'elimina mis datos']);
 const MY_OPINIONS = new Set(['mis opiniones', 'ver mis opiniones', 'mis votos']);
+const MY_SIGNUPS = new Set(['mis inscripciones', 'ver mis inscripciones', 'mi inscripcion', 'mis mesas']);
+/** "cancelar inscripción M2-7KQ4": read from the raw text (normalising drops digits). */
+const CANCEL_SIGNUP = /^\s*(?:cancelar|anular)\s+(?:mi\s+)?inscripci[oó]n\s+(M\d{1,3}-[A-Z0-9]{4})\s*$/i;
 
 const QUESTION_START = /^(que|como|cuando|donde|quien|quienes|cual|cuales|cuanto|cuantos|cuantas|por que|porque|para que|hay|se puede|puedo|es|son)\b/;
 /** Longer texts are answers to the form, even when phrased as questions. */
@@ -126,8 +132,8 @@ class CabildoEngine implements Engine {
   private readonly nlu: Understander;
   private readonly queue = new KeyedQueue();
   private readonly submittedListeners = new Set<(proposal: Proposal) => void>();
-  /** The local day the draft-consultation invitations were last checked (once a day is enough). */
-  private invitationsChecked = '';
+  /** The local day the calendar's notices were last checked (once a day is enough). */
+  private dailyChecked = '';
 
   constructor(content: Content, options: EngineOptions) {
     this.content = content;
@@ -172,7 +178,7 @@ class CabildoEngine implements Engine {
 
   pendingNoticeKeys(): { channel: string; userKey: string }[] {
     // Invitations are created in the background; the channel's next poll delivers them.
-    void this.invite(this.clock()).catch((error: unknown) => this.log.error({ err: String(error) }, 'invitations failed'));
+    void this.dailyNotices(this.clock()).catch((error: unknown) => this.log.error({ err: String(error) }, 'daily notices failed'));
     const seen = new Map<string, { channel: string; userKey: string }>();
     for (const n of this.store.pendingNotices()) seen.set(n.userKey, { channel: n.channel, userKey: n.userKey });
     return [...seen.values()];
@@ -184,7 +190,7 @@ class CabildoEngine implements Engine {
     // Notices taken from the store must reach the person even if the rest of the turn fails.
     let before: Reply[] = [];
     try {
-      await this.invite(now);
+      await this.dailyNotices(now);
       before = await this.notices(key);
       const result = await this.decide(inbound, key, now);
       const replies = [...before, ...result.replies].map(checkOptions);
@@ -302,6 +308,16 @@ class CabildoEngine implements Engine {
     if (MY_DATA.has(folded)) {
       return { intent: 'privacy', replies: [myDataReply(c, this.store.userData(key))] };
     }
+    if (MY_SIGNUPS.has(folded)) return { intent: 'work_tables', replies: [mySignUpsReply(c, this.store.signUpsOf(key))] };
+    const cancelCode = CANCEL_SIGNUP.exec(text)?.[1];
+    if (cancelCode) {
+      const result = await this.store.cancelSignUp(key, cancelCode, now);
+      const table = result && c.workTables.find((t) => t.id === result.cancelled.tableId);
+      return {
+        intent: 'work_tables',
+        replies: [{ text: result ? say(c, 'signup_cancelled', { code: result.cancelled.code, table: table ? `${table.id} · ${table.theme}` : result.cancelled.tableId }) : say(c, 'signup_cancel_unknown', { code: cancelCode.toUpperCase() }) }],
+      };
+    }
     if (MY_OPINIONS.has(folded)) {
       return { intent: 'draft_plan', replies: [myOpinionsReply(c, this.store.opinionsOf(key), this.store.priorityOf(key))] };
     }
@@ -316,8 +332,14 @@ class CabildoEngine implements Engine {
       }
       case 'timeline':
         return { intent, replies: [timelineReply(c, now)] };
-      case 'work_tables':
-        return { intent, replies: [workTablesReply(c, now)] };
+      case 'work_tables': {
+        const info = workTablesReply(c, now);
+        if (!openTables(c, now).length) {
+          return { intent, replies: [c.workTables.length ? { ...info, text: `${info.text}\n\n${say(c, 'tables_closed')}` } : info] };
+        }
+        const started = await this.startFlow(FLOWS.signup as unknown as Flow<DialogState>, intent, ctx);
+        return { intent, replies: [{ text: info.text }, ...started.replies] };
+      }
       case 'results':
         return { intent, replies: [resultsReply(c, now, this.store.byUser(key))] };
       case 'draft_plan':
@@ -352,24 +374,30 @@ class CabildoEngine implements Engine {
   }
 
   /**
-   * When the draft consultation is open, the authors of the proposals its commitments integrate
-   * are invited, each once (the store remembers who was).
+   * Notices the calendar brings, checked once a local day: when the draft consultation is open,
+   * the authors of the proposals its commitments integrate are invited; the day before a work
+   * table, the people with a place are reminded. The store remembers who got each, so a
+   * restart never repeats one.
    */
-  private async invite(now: Date): Promise<void> {
-    const plan = this.content.draftPlan;
-    const stage = this.content.consultation.stages.find((s) => s.id === 'draft_consultation');
-    const today = localDate(now, this.content.consultation.timezone);
-    if (!plan || !stage || today === this.invitationsChecked) return;
-    this.invitationsChecked = today;
-    if (today < stage.start || today > stage.end) return;
-    const invitations = plan.commitments.flatMap((k) => k.origin.map((proposalId) => ({ proposalId, commitmentId: k.id })));
-    if (invitations.length) await this.store.invite(invitations, now);
+  private async dailyNotices(now: Date): Promise<void> {
+    const c = this.content;
+    const today = localDate(now, c.consultation.timezone);
+    if (today === this.dailyChecked) return;
+    this.dailyChecked = today;
+    const stage = c.consultation.stages.find((s) => s.id === 'draft_consultation');
+    if (c.draftPlan && stage && stage.start <= today && today <= stage.end) {
+      const invitations = c.draftPlan.commitments.flatMap((k) => k.origin.map((proposalId) => ({ proposalId, commitmentId: k.id })));
+      if (invitations.length) await this.store.invite(invitations, now);
+    }
+    const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const due = c.workTables.filter((t) => t.date === tomorrow).map((t) => t.id);
+    if (due.length) await this.store.remind(due, now);
   }
 
   private async notices(key: string): Promise<Reply[]> {
     if (!this.store.hasNotices(key)) return [];
     const notices = await this.store.takeNotices(key);
-    return notices.map((n) => noticeReply(this.content, n, this.store.get(n.proposalId)));
+    return notices.map((n) => noticeReply(this.content, n, 'proposalId' in n ? this.store.get(n.proposalId) : undefined));
   }
 }
 

@@ -135,14 +135,36 @@ export interface Proposal extends ProposalFields {
 }
 
 /** A message waiting for a person, left by a status change; worded when delivered. */
-export interface Notice {
+export type Notice = { userKey: string; channel: string; createdAt: string } & (
+  /** A proposal's status changed (`kind` absent in notices stored before there were other kinds). */
+  | { kind?: 'status'; proposalId: string }
+  /** The draft consultation opened, and `commitmentId` integrates the person's proposal. */
+  | { kind: 'draft_open'; proposalId: string; commitmentId: string }
+  /** A place at a work table: freed for someone on the waitlist, or a reminder the day before. */
+  | { kind: 'table_promoted' | 'table_reminder'; tableId: string; code: string }
+);
+
+/** How a work-table sign-up stands: a place, or a place in line. */
+export type SignUpStatus = 'confirmed' | 'waitlist';
+
+/**
+ * A place at a work table. Name and one way to reach the person, given with consent because
+ * the details must reach them; staff only, never published.
+ */
+export interface SignUp {
+  /** Short code the person quotes to cancel ("M2-7KQ4"). */
+  code: string;
+  tableId: string;
   userKey: string;
   channel: string;
-  proposalId: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  status: SignUpStatus;
   createdAt: string;
-  /** A status change (the default), or the invitation to the draft consultation for `commitmentId`. */
-  kind?: 'status' | 'draft_open';
-  commitmentId?: string;
+  updatedAt: string;
+  /** The reminder the day before was left. */
+  reminded?: boolean;
 }
 
 /** pol.is semantics: agree, disagree, or pass (seen, no position). */
@@ -243,10 +265,24 @@ export type DialogState =
       /** Failed tries on the current question. */
       attempts: number;
       updatedAt: string;
+    }
+  | {
+      v: 1;
+      form: 'signup';
+      step: SignUpStep;
+      tableId?: string;
+      name?: string;
+      /** First table shown in the list (past 10 tables, the list pages). */
+      offset: number;
+      attempts: number;
+      updatedAt: string;
     };
 
 /** Steps of the draft consultation: a vote on the commitment, an optional comment, then the most important one. */
 export type DraftStep = 'vote' | 'comment' | 'priority';
+
+/** Steps of a work-table sign-up: which table, consent, name, how to reach the person. */
+export type SignUpStep = 'table' | 'consent' | 'name' | 'contact';
 
 /** What a person asked to be forgotten: contact details only, or their proposals withdrawn as well. */
 export type ErasureScope = 'contact' | 'withdraw';

@@ -13,7 +13,20 @@ import { slackGuard } from './guard.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { OPTION_ACTION, renderSlack } from './render.js';
 import { StaffDirectory } from './staff.js';
-import { HELP, PAGE_ACTION, STATUS_ACTION, draftText, listBlocks, opinionsText, parseCommand, proposalBlocks, summaryText, type StaffCommand } from './staff-commands.js';
+import {
+  HELP,
+  PAGE_ACTION,
+  STATUS_ACTION,
+  draftText,
+  listBlocks,
+  opinionsText,
+  parseCommand,
+  proposalBlocks,
+  signUpsText,
+  summaryText,
+  tablesText,
+  type StaffCommand,
+} from './staff-commands.js';
 
 export const SLACK_CHANNEL = 'slack';
 const SLACK_EVENTS_PATH = '/slack/events';
@@ -130,6 +143,12 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
         await store.audit({ at, actor, action: command.kind === 'draft' ? 'draft_results' : 'draft_opinions', ...(command.kind === 'opinions' ? { detail: command.commitment } : {}) });
         return { text: command.kind === 'draft' ? draftText(plan, store) : opinionsText(plan, store, command) };
       }
+      case 'tables':
+        await store.audit({ at, actor, action: 'tables' });
+        return { text: tablesText(engine.content.workTables, store) };
+      case 'signups':
+        await store.audit({ at, actor, action: 'signups', detail: command.table });
+        return { text: signUpsText(engine.content.workTables, store, command.table) };
       case 'help':
         return { text: command.problem ? `${command.problem}\n\n${HELP}` : HELP };
     }

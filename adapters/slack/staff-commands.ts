@@ -8,7 +8,7 @@ import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus, type Store } fro
 import { findTrackingNumber } from '../../src/nlu/rules.js';
 import { summarise } from '../../src/staff/summary.js';
 import { share, tallyDraft } from '../../src/staff/draft-tally.js';
-import type { DraftPlan } from '../../src/content/schema.js';
+import type { DraftPlan, WorkTable } from '../../src/content/schema.js';
 // Store fields are raw text people wrote (not markdown): escapeMrkdwn, never toMrkdwn.
 import { escapeMrkdwn } from './mrkdwn.js';
 
@@ -24,6 +24,8 @@ export type StaffCommand =
   | { kind: 'export' }
   | { kind: 'draft' }
   | { kind: 'opinions'; commitment: string; page: number }
+  | { kind: 'tables' }
+  | { kind: 'signups'; table: string }
   | { kind: 'help'; problem?: string };
 
 const isStatus = (s: string): s is ProposalStatus => (PROPOSAL_STATUSES as readonly string[]).includes(s);
@@ -55,6 +57,12 @@ export function parseCommand(text: string): StaffCommand {
       return { kind: 'export' };
     case 'borrador':
       return { kind: 'draft' };
+    case 'mesas':
+      return { kind: 'tables' };
+    case 'inscritos': {
+      const table = /^m?(\d{1,3})$/i.exec(rest[0] ?? '')?.[1];
+      return table ? { kind: 'signups', table: `M${Number(table)}` } : { kind: 'help', problem: 'Indica la mesa: `/cabildo inscritos M2`' };
+    }
     case 'opiniones': {
       const commitment = /^c?(\d{1,3})$/i.exec(rest[0] ?? '')?.[1];
       if (!commitment) return { kind: 'help', problem: 'Indica el compromiso: `/cabildo opiniones C3 [página]`' };
@@ -74,6 +82,8 @@ export const HELP = [
   '• `/cabildo exportar`: CSV de datos abiertos (sin datos personales)',
   '• `/cabildo borrador`: la consulta del borrador, por compromiso (de acuerdo, en desacuerdo, paso, comentarios, más importante)',
   '• `/cabildo opiniones C3 [página]`: los comentarios a un compromiso, del más nuevo al más antiguo',
+  '• `/cabildo mesas`: las mesas de trabajo con inscritos, cupos y lista de espera',
+  '• `/cabildo inscritos M2`: quiénes se inscribieron en una mesa y cómo contactarlos (queda registrado)',
   `Estados: ${PROPOSAL_STATUSES.join(', ')}.`,
 ].join('\n');
 
@@ -151,4 +161,23 @@ export function opinionsText(plan: DraftPlan, store: Store, command: Extract<Sta
   const shown = all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((o) => `• ${o.at.slice(0, 10)} · ${o.vote}: ${escapeMrkdwn(o.comment!)}`);
   const header = `*${commitment.id}* ${escapeMrkdwn(commitment.title)}: ${all.length} comentarios (página ${page} de ${pages})`;
   return [header, ...shown].join('\n');
+}
+
+/** Every work table with its places taken, capacity and waitlist. */
+export function tablesText(tables: WorkTable[], store: Store): string {
+  if (!tables.length) return 'No hay mesas de trabajo: agrega data/work-tables.yaml.';
+  const rows = tables.map((t) => {
+    const all = store.signUps(t.id);
+    const confirmed = all.filter((x) => x.status === 'confirmed').length;
+    return `• *${t.id}* ${escapeMrkdwn(t.theme)} · ${t.date} ${t.time} · ${confirmed}/${t.capacity} inscritos · ${all.length - confirmed} en espera`;
+  });
+  return `*Mesas de trabajo*\n${rows.join('\n')}`;
+}
+
+/** A table's sign-ups with contact details, for staff only (the caller records it in the audit trail). */
+export function signUpsText(tables: WorkTable[], store: Store, tableId: string): string {
+  const table = tables.find((t) => t.id === tableId);
+  if (!table) return `No existe la mesa ${tableId}.`;
+  const rows = store.signUps(tableId).map((x, i) => `${i + 1}. ${escapeMrkdwn(x.name)} · ${escapeMrkdwn(x.email ?? x.phone ?? '')} · ${x.status === 'confirmed' ? 'cupo' : 'espera'} · ${x.code}`);
+  return [`*${table.id}* ${escapeMrkdwn(table.theme)}: ${rows.length} inscritos (capacidad ${table.capacity})`, ...rows].join('\n');
 }

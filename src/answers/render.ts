@@ -9,6 +9,8 @@ import { maskPersonalData } from '../privacy/mask.js';
 import { literal } from '../text/markdown.js';
 import { opinionLines } from '../dialog/draft-flow.js';
 import { todayOffer } from './stage.js';
+import { tableDetails } from './tables.js';
+import { signUpLines } from '../dialog/signup-flow.js';
 
 export function say(content: Content, key: keyof Content['messages']['messages'], slots: Record<string, string | number> = {}): string {
   return fillSlots(content.messages.messages[key], slots);
@@ -56,6 +58,12 @@ export function proposalList(content: Content, proposals: Proposal[]): Reply {
 
 export function noticeReply(content: Content, notice: Notice, proposal: Proposal | undefined): Reply {
   const m = content.messages;
+  if ('tableId' in notice) {
+    const table = content.workTables.find((t) => t.id === notice.tableId);
+    const details = table ? tableDetails(table) : notice.tableId;
+    const name = table ? `${table.id} · ${table.theme}` : notice.tableId;
+    return { text: say(content, notice.kind === 'table_promoted' ? 'notice_table_promoted' : 'notice_table_reminder', { table: name, code: notice.code, details }) };
+  }
   if (notice.kind === 'draft_open') {
     const commitment = content.draftPlan?.commitments.find((k) => k.id === notice.commitmentId);
     const stage = content.consultation.stages.find((s) => s.id === 'draft_consultation');
@@ -113,7 +121,7 @@ export function submittedReply(content: Content, p: Proposal, now: Date): Reply 
 /** Everything stored about a person, in their own words. */
 export function myDataReply(content: Content, data: UserData): Reply {
   const m = content.messages;
-  if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length) return { text: say(content, 'my_data_empty') };
+  if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length && !data.signups.length) return { text: say(content, 'my_data_empty') };
   const parts = [say(content, 'my_data_intro')];
   for (const p of data.proposals) {
     parts.push(`**${p.id}** (${m.status_labels[p.status]}, ${day(p.createdAt)})\n${summaryText(content, { ...p, ...p.contact })}`);
@@ -121,6 +129,7 @@ export function myDataReply(content: Content, data: UserData): Reply {
   if (data.session?.form === 'proposal') {
     parts.push(`${say(content, 'my_data_draft')}\n${summaryText(content, data.session.draft)}`);
   }
+  if (data.signups.length) parts.push(`${say(content, 'my_data_signups')}\n${signUpLines(content, data.signups)}`);
   if (data.opinions.length) parts.push(`${say(content, 'my_data_opinions')}\n${opinionLines(content, data.opinions, data.priority)}`);
   return { text: parts.join('\n\n'), options: [m.options.delete_data] };
 }

@@ -9,6 +9,7 @@ import { chat } from './chat.js';
 import { check } from './check.js';
 import { classify } from './classify.js';
 import { draftResults } from './draft.js';
+import { exportSignUps, listTables } from './tables.js';
 import { exportProposals, listProposals, setProposalStatus, showProposal } from './proposals.js';
 
 const program = new Command('cabildo').description('Cabildo: open-government Q&A and proposal intake').showHelpAfterError();
@@ -52,6 +53,14 @@ draft
   .description('votes, comments and "most important" per commitment, ranked')
   .option('--format <format>', 'text, csv or json', 'text')
   .action((o: { format: string }) => draftResults(o.format));
+
+const tables = program.command('tables').description('staff tools on the work tables');
+tables.command('list').description('tables with places taken, capacity and waitlist').action(() => listTables());
+tables
+  .command('export <table>')
+  .description("a table's sign-ups with contact details (recorded in the audit trail)")
+  .option('--format <format>', 'csv or json', 'csv')
+  .action((table: string, o: { format: string }) => exportSignUps(table, o.format));
 
 program
   .command('check')

@@ -11,6 +11,7 @@ import { INTENT_NAMES, type IntentName } from '../types.js';
 import {
   consultationSchema,
   draftPlanSchema,
+  workTablesSchema,
   intentFileSchema,
   knowledgeSchema,
   messagesSchema,
@@ -23,6 +24,7 @@ import {
   type Messages,
   type ProposalForm,
   type Territories,
+  type WorkTable,
 } from './schema.js';
 import { placeholders } from '../answers/facts.js';
 
@@ -35,6 +37,8 @@ export interface Content {
   territories: Territories;
   /** The draft plan, once `data/draft-plan.yaml` exists. */
   draftPlan?: DraftPlan;
+  /** Work tables open for sign-up (`data/work-tables.yaml`; none without the file). */
+  workTables: WorkTable[];
 }
 
 /** Loads the content under `root` (the folder holding `intents/` and `data/`), or throws a {@link ContentError}. */
@@ -103,6 +107,8 @@ export function loadContent(root: string): Content {
   // Optional: a consultation has no draft until the work tables produce one.
   const draftFile = join(root, 'data', 'draft-plan.yaml');
   const draftPlan = existsSync(draftFile) ? readYaml(draftFile, draftPlanSchema) : undefined;
+  const tablesFile = join(root, 'data', 'work-tables.yaml');
+  const workTables = existsSync(tablesFile) ? (readYaml(tablesFile, workTablesSchema)?.tables ?? []) : [];
 
   if (knowledge) checkFacts(intents, knowledge.facts, issues);
   checkExampleOverlap(intents, issues);
@@ -110,7 +116,7 @@ export function loadContent(root: string): Content {
   if (issues.length || !knowledge || !consultation || !form || !messages || !territories) {
     throw new ContentError(issues);
   }
-  return { intents, facts: knowledge.facts, consultation, form, messages, territories, ...(draftPlan ? { draftPlan } : {}) };
+  return { intents, facts: knowledge.facts, consultation, form, messages, territories, workTables, ...(draftPlan ? { draftPlan } : {}) };
 }
 
 function checkFacts(intents: Map<IntentName, IntentFile>, facts: Record<string, Fact>, issues: ContentIssue[]): void {

@@ -116,6 +116,37 @@ export const draftPlanSchema = z
 export type DraftPlan = z.infer<typeof draftPlanSchema>;
 export type Commitment = DraftPlan['commitments'][number];
 
+/** Work tables people sign up for (`data/work-tables.yaml`). */
+export const workTablesSchema = z
+  .strictObject({
+    tables: z
+      .array(
+        z
+          .strictObject({
+            id: z.string().regex(/^M\d{1,3}$/, 'table ids are M1, M2, …'),
+            theme: text.max(120),
+            date: isoDate,
+            time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM'),
+            place: text.optional(),
+            online: z.url().optional(),
+            territory: text,
+            capacity: z.number().int().positive(),
+            signup_deadline: isoDate,
+          })
+          .refine((t) => (t.place === undefined) !== (t.online === undefined), { message: 'needs exactly one of `place` (an address) or `online` (a link)' })
+          .refine((t) => t.signup_deadline <= t.date, { message: 'signup_deadline must not be after the table\'s date', path: ['signup_deadline'] }),
+      )
+      .min(1),
+  })
+  .superRefine((w, ctx) => {
+    const seen = new Set<string>();
+    w.tables.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['tables', i, 'id'], message: `${t.id} is used twice` });
+      seen.add(t.id);
+    });
+  });
+export type WorkTable = z.infer<typeof workTablesSchema>['tables'][number];
+
 const fieldPrompt = z.strictObject({
   label: text.max(MAX_OPTION_LENGTH),
   question: text,
@@ -223,6 +254,28 @@ export const MESSAGE_KEYS = [
   'today_between',
   'today_after',
   'work_tables_info',
+  'tables_list',
+  'tables_closed',
+  'tables_none',
+  'tables_pick_unclear',
+  'tables_unknown',
+  'tables_deadline_passed',
+  'signup_privacy',
+  'signup_consent_refused',
+  'signup_name_question',
+  'signup_contact_question',
+  'signup_contact_invalid',
+  'signup_confirmed',
+  'signup_waitlist',
+  'signup_already',
+  'signup_cancelled',
+  'signup_cancel_unknown',
+  'signup_cancelled_flow',
+  'my_signups_intro',
+  'my_signups_none',
+  'my_data_signups',
+  'notice_table_promoted',
+  'notice_table_reminder',
   'results_info',
   'empty_message',
   'not_text',
@@ -265,11 +318,13 @@ export const messagesSchema = z.strictObject({
     agree: text,
     disagree: text,
     pass: text,
-    more: text,
     draft: text,
     results: text,
     tables: text,
     my_opinions: text,
+    sign_up: text,
+    my_signups: text,
+    more_tables: text,
     timeline: text,
   }),
 });

@@ -19,7 +19,7 @@ export const deletionFlow: Flow<DeletionState> = {
 
   async start({ content, store, userKey, now }) {
     const data = store.userData(userKey);
-    if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length) return { kind: 'done', replies: [{ text: say(content, 'deletion_nothing') }] };
+    if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length && !data.signups.length) return { kind: 'done', replies: [{ text: say(content, 'deletion_nothing') }] };
     return {
       kind: 'continue',
       state: { v: 1, form: 'deletion', updatedAt: now.toISOString() },

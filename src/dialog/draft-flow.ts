@@ -172,7 +172,8 @@ function moreText(c: Content, k: Commitment): string {
 
 function voteQuestion(c: Content): Reply {
   const o = c.messages.options;
-  return { text: say(c, 'draft_vote_question'), options: [o.agree, o.disagree, o.pass, o.more] };
+  // Three options: WhatsApp shows up to three as buttons; "ver más" is offered in the text.
+  return { text: say(c, 'draft_vote_question'), options: [o.agree, o.disagree, o.pass] };
 }
 
 function reask(c: Content, state: DraftState): Reply {

@@ -33,13 +33,24 @@ const proposal = z.object({
   territory: z.string(),
 });
 
-const notice = z.object({
+const noticeBase = { userKey: z.string(), channel: z.string(), createdAt: isoDate };
+const notice = z.union([
+  z.object({ ...noticeBase, kind: z.literal('status').optional(), proposalId: z.string() }),
+  z.object({ ...noticeBase, kind: z.literal('draft_open'), proposalId: z.string(), commitmentId: z.string() }),
+  z.object({ ...noticeBase, kind: z.enum(['table_promoted', 'table_reminder']), tableId: z.string(), code: z.string() }),
+]);
+const signUp = z.object({
+  code: z.string(),
+  tableId: z.string(),
   userKey: z.string(),
   channel: z.string(),
-  proposalId: z.string(),
+  name: z.string(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  status: z.enum(['confirmed', 'waitlist']),
   createdAt: isoDate,
-  kind: z.enum(['status', 'draft_open']).optional(),
-  commitmentId: z.string().optional(),
+  updatedAt: isoDate,
+  reminded: z.boolean().optional(),
 });
 const opinion = z.object({ commitmentId: z.string(), userKey: z.string(), vote: z.enum(VOTES), comment: z.string().optional(), at: isoDate });
 const priority = z.object({ userKey: z.string(), commitmentId: z.string(), at: isoDate });
@@ -61,6 +72,7 @@ export const storeDataSchema = z.object({
   opinions: z.array(opinion).optional(),
   priorities: z.array(priority).optional(),
   invited: z.array(z.string()).optional(),
+  signups: z.array(signUp).optional(),
 });
 
 const draft = z.object({
@@ -88,6 +100,16 @@ const currentDialogState = z.discriminatedUnion('form', [
     form: z.literal('draft'),
     commitment: z.string().optional(),
     step: z.enum(['vote', 'comment', 'priority']),
+    attempts: z.number().int().nonnegative(),
+    updatedAt: isoDate,
+  }),
+  z.object({
+    v: z.literal(1),
+    form: z.literal('signup'),
+    step: z.enum(['table', 'consent', 'name', 'contact']),
+    tableId: z.string().optional(),
+    name: z.string().optional(),
+    offset: z.number().int().nonnegative(),
     attempts: z.number().int().nonnegative(),
     updatedAt: isoDate,
   }),

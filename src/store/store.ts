@@ -5,6 +5,7 @@
  * instead of every proposal ever filed. Reads are synchronous from memory; every change is
  * written before the promise that made it resolves, so an acknowledgement means "on disk".
  */
+import { randomBytes } from 'node:crypto';
 import { Low } from 'lowdb';
 import type { UserKeyer } from './user-key.js';
 import { formatTrackingNumber } from '../nlu/rules.js';
@@ -20,6 +21,7 @@ import type {
   Priority,
   Proposal,
   ProposalFields,
+  SignUp,
   ProposalStatus,
   Vote,
 } from '../types.js';
@@ -36,10 +38,12 @@ export interface StoreData {
   priorities?: Priority[];
   /** Proposals whose authors were invited to the draft consultation, so each is invited once. */
   invited?: string[];
+  /** Work-table sign-ups (absent in files written before sign-up existed). */
+  signups?: SignUp[];
 }
 
 export function emptyStoreData(): StoreData {
-  return { v: 1, proposals: [], counters: {}, notices: [], audit: [], opinions: [], priorities: [], invited: [] };
+  return { v: 1, proposals: [], counters: {}, notices: [], audit: [], opinions: [], priorities: [], invited: [], signups: [] };
 }
 
 export interface SessionData {
@@ -147,6 +151,24 @@ export interface UserData {
   notices: Notice[];
   opinions: Opinion[];
   priority?: Priority;
+  signups: SignUp[];
+}
+
+export interface NewSignUp {
+  tableId: string;
+  userKey: string;
+  channel: string;
+  name: string;
+  email?: string;
+  phone?: string;
+}
+
+/** What a sign-up did: the person's place (new, or the one they already had), and their place in line. */
+export interface SignUpOutcome {
+  signUp: SignUp;
+  existing: boolean;
+  /** 1-based place on the waitlist, for a waitlisted sign-up. */
+  position?: number;
 }
 
 /** A draft-consultation invitation: the author of `proposalId`, whose proposal `commitmentId` integrates. */
@@ -173,6 +195,11 @@ export class Store {
     records.data.opinions ??= [];
     records.data.priorities ??= [];
     records.data.invited ??= [];
+    records.data.signups ??= [];
+  }
+
+  private get signupList(): SignUp[] {
+    return this.db.data.signups!;
   }
 
   private get opinionList(): Opinion[] {
@@ -311,7 +338,103 @@ export class Store {
       notices: this.db.data.notices.filter((n) => n.userKey === userKey),
       opinions: this.opinionsOf(userKey),
       ...(priority ? { priority } : {}),
+      signups: this.signUpsOf(userKey),
     };
+  }
+
+  /**
+   * A place at a table, or a place in line once `capacity` places are taken. The count and the
+   * insertion happen in one synchronous step, so two people racing for the last place cannot
+   * both get it; acknowledged only once on disk.
+   */
+  async signUp(input: NewSignUp, capacity: number, now: Date): Promise<SignUpOutcome> {
+    const list = this.signupList;
+    const active = list.find((x) => x.userKey === input.userKey && x.tableId === input.tableId);
+    if (active) return { signUp: active, existing: true, ...this.position(active) };
+    const confirmed = list.filter((x) => x.tableId === input.tableId && x.status === 'confirmed').length;
+    const at = now.toISOString();
+    const signUp: SignUp = {
+      code: this.newCode(input.tableId),
+      tableId: input.tableId,
+      userKey: input.userKey,
+      channel: input.channel,
+      name: input.name,
+      ...(input.email ? { email: input.email } : {}),
+      ...(input.phone ? { phone: input.phone } : {}),
+      status: confirmed < capacity ? 'confirmed' : 'waitlist',
+      createdAt: at,
+      updatedAt: at,
+    };
+    list.push(signUp);
+    try {
+      await this.db.persist();
+    } catch (error) {
+      this.db.data.signups = this.signupList.filter((x) => x !== signUp);
+      throw error;
+    }
+    return { signUp, existing: false, ...this.position(signUp) };
+  }
+
+  private position(signUp: SignUp): { position?: number } {
+    if (signUp.status !== 'waitlist') return {};
+    return { position: this.signupList.filter((x) => x.tableId === signUp.tableId && x.status === 'waitlist').indexOf(signUp) + 1 };
+  }
+
+  private newCode(tableId: string): string {
+    // No 0/O or 1/I: codes are read aloud and typed on phones.
+    const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+    for (;;) {
+      const code = `${tableId}-${Array.from(randomBytes(4), (b) => alphabet[b % alphabet.length]).join('')}`;
+      if (!this.signupList.some((x) => x.code === code)) return code;
+    }
+  }
+
+  /**
+   * Cancels the person's sign-up with `code`. A freed place goes to the first in line, who gets
+   * a notice. Undefined when the person has no active sign-up with that code.
+   */
+  async cancelSignUp(userKey: string, code: string, now: Date): Promise<{ cancelled: SignUp; promoted?: SignUp } | undefined> {
+    const signUp = this.signupList.find((x) => x.userKey === userKey && x.code === code.toUpperCase());
+    if (!signUp) return undefined;
+    const promoted = this.release(signUp, now);
+    await this.db.persist();
+    return { cancelled: signUp, ...(promoted ? { promoted } : {}) };
+  }
+
+  /**
+   * Removes a sign-up (nothing of it is kept: it held contact data) and, if it held a place,
+   * gives the place to the first in line.
+   */
+  private release(signUp: SignUp, now: Date): SignUp | undefined {
+    this.db.data.signups = this.signupList.filter((x) => x !== signUp);
+    if (signUp.status !== 'confirmed') return undefined;
+    const next = this.signupList.find((x) => x.tableId === signUp.tableId && x.status === 'waitlist');
+    if (!next) return undefined;
+    next.status = 'confirmed';
+    next.updatedAt = now.toISOString();
+    this.db.data.notices.push({ userKey: next.userKey, channel: next.channel, createdAt: now.toISOString(), kind: 'table_promoted', tableId: next.tableId, code: next.code });
+    return next;
+  }
+
+  /** A person's sign-ups (confirmed or waiting), oldest first. */
+  signUpsOf(userKey: string): SignUp[] {
+    return this.signupList.filter((x) => x.userKey === userKey);
+  }
+
+  /** A table's sign-ups, in the order they came (the waitlist's order). */
+  signUps(tableId: string): SignUp[] {
+    return this.signupList.filter((x) => x.tableId === tableId);
+  }
+
+  /** Leaves a reminder for every confirmed person of these tables not yet reminded; returns how many. */
+  async remind(tableIds: string[], now: Date): Promise<number> {
+    const due = this.signupList.filter((x) => tableIds.includes(x.tableId) && x.status === 'confirmed' && !x.reminded);
+    for (const x of due) {
+      x.reminded = true;
+      this.db.data.notices.push({ userKey: x.userKey, channel: x.channel, createdAt: now.toISOString(), kind: 'table_reminder', tableId: x.tableId, code: x.code });
+    }
+    if (due.length) await this.db.persist();
+    return due.length;
   }
 
   /**
@@ -408,6 +531,8 @@ export class Store {
       }
     }
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
+    // Sign-ups exist only to reach the person: either choice removes them, freeing their places.
+    for (const x of this.signUpsOf(userKey)) this.release(x, now);
     if (scope === 'withdraw') {
       this.db.data.opinions = this.opinionList.filter((o) => o.userKey !== userKey);
       this.db.data.priorities = this.priorityList.filter((p) => p.userKey !== userKey);

@@ -251,6 +251,18 @@ describe('staff tools', () => {
     expect((await import('node:fs')).readFileSync(server.dbFile, 'utf8')).toMatch(/"actor":"slack:USTAFF","action":"draft_opinions","detail":"C3"/);
   });
 
+  it('shows staff the work tables and, audited, who signed up with their contact', async () => {
+    const at = new Date('2027-12-02T15:00:00Z');
+    for (let i = 0; i < 3; i++) await server.store.signUp({ tableId: 'M5', userKey: `t${i}`, channel: 'test', name: i === 2 ? '<@U123> *Ana*' : `Persona ${i}`, email: `p${i}@correo.cl` }, 2, at);
+    const tables = String((await slash(STAFF, 'mesas')).body.text);
+    expect(tables).toMatch(/\*M5\* Justicia abierta y lenguaje claro \(en línea\) · 2028-01-11 19:00 · 2\/80 inscritos · 1 en espera/);
+    const listed = String((await slash(STAFF, 'inscritos m5')).body.text);
+    expect(listed).toMatch(/3 inscritos \(capacidad 80\)/);
+    expect(listed).toMatch(/1\. Persona 0 · p0@correo\.cl · cupo · M5-/);
+    expect(listed).toMatch(/3\. &lt;@U123&gt; \*\u200BAna\*\u200B · p2@correo\.cl · espera/);
+    expect((await import('node:fs')).readFileSync(server.dbFile, 'utf8')).toMatch(/"actor":"slack:USTAFF","action":"signups","detail":"M5"/);
+  });
+
   it('changes a status with a reasoned answer that the citizen sees on their next message', async () => {
     const changed = await slash(STAFF, `estado ${id} seleccionada Se trabajará en la mesa de transparencia.`);
     expect(String(changed.body.text)).toMatch(/quedó \*seleccionada\*/);

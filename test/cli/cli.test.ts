@@ -99,6 +99,21 @@ describe('cabildo check', () => {
     expect(bad.stderr).toMatch(/--format must be text, csv or json/);
   });
 
+  it('signs up for a work table in the terminal; staff list the tables and export the sign-ups, audited', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cabildo-cli-tables-')), 'db.json');
+    const env = { CABILDO_DB: file, CABILDO_NOW: '2027-12-02' };
+    const chat = await cli(['chat', '--json'], 'me quiero inscribir en una mesa\nM1\nsí\nAna Pérez\n+56 9 8765 4321\n', env);
+    expect(chat.stdout.trim().split('\n').at(-1)).toMatch(/Quedaste inscrita o inscrito/);
+    const list = await cli(['tables', 'list'], '', env);
+    expect(list.stdout).toMatch(/^M1 +2027-12-07 18:00 +1\/30 +0 waiting  Transparencia y datos abiertos$/m);
+    const csv = await cli(['tables', 'export', 'M1'], '', env);
+    expect(csv.stdout.split('\n')[0]).toBe('code,status,name,email,phone,signed_up');
+    // A leading + is escaped so a spreadsheet never reads the cell as a formula.
+    expect(csv.stdout).toMatch(/^M1-[A-Z0-9]{4},confirmed,Ana Pérez,,'\+56987654321,2027-12-02/m);
+    expect(readFileSync(file, 'utf8')).toMatch(/"action":"export_signups","detail":"M1 csv"/);
+    expect((await cli(['tables', 'export', 'M9'], '', env)).stderr).toMatch(/No work table "M9"/);
+  });
+
   it('accepts the shipped content', async () => {
     const { code, stdout } = await cli(['check']);
     expect(code).toBe(0);

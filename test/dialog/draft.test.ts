@@ -22,7 +22,8 @@ describe('the public consultation of the draft plan', () => {
     expect(ana.text).toMatch(/tiene 8 compromisos/);
     expect(ana.text).toMatch(/anónimas/);
     expect(ana.text).toMatch(/Compromiso 1 de 8: Justicia abierta/);
-    expect(ana.options).toEqual(['De acuerdo', 'En desacuerdo', 'Paso', 'Ver más']);
+    expect(ana.options).toEqual(['De acuerdo', 'En desacuerdo', 'Paso']);
+    expect(ana.text).toMatch(/«ver más»/);
     expectWellFormed(ana.last.replies);
 
     await ana.send('Ver más');
