@@ -87,3 +87,33 @@ export async function submissionLatency(existing: number, submissions = 40): Pro
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p99: percentile(times, 99), fileMb: serialized.length / 1e6 };
 }
+
+/** A whole draft consultation per person: 8 votes, some comments, the most important one. */
+export const DRAFT = [
+  'quiero opinar sobre el borrador',
+  ...['de acuerdo', 'en desacuerdo', 'paso', 'de acuerdo', 'de acuerdo', 'en desacuerdo', 'paso', 'de acuerdo'].flatMap((vote, i) => [
+    vote,
+    i % 3 === 0 ? 'Me parece importante que se publique en lenguaje claro y con datos por barrio' : 'no',
+  ]),
+  '3',
+  'mis opiniones',
+];
+
+/** `people` people, one after another, each through the whole draft consultation, on the file store. */
+export async function draftLatency(root: string, people: number): Promise<Latency> {
+  const s = await openFileStore(join(mkdtempSync(join(tmpdir(), 'cabildo-bench-')), 'db.json'));
+  const engine = await createEngine({ contentDir: root, store: s, clock: () => new Date('2028-04-10T15:00:00Z') });
+  const times: number[] = [];
+  const start = performance.now();
+  for (let u = 0; u < people; u++) {
+    for (const text of DRAFT) {
+      const t = performance.now();
+      await engine.handle({ channel: 'bench', userId: `d${u}`, text });
+      times.push(performance.now() - t);
+    }
+  }
+  const total = performance.now() - start;
+  await s.close();
+  times.sort((a, b) => a - b);
+  return { messages: times.length, perSecond: (times.length / total) * 1000, p50: percentile(times, 50), p99: percentile(times, 99) };
+}

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/load.js';
 import { cabildoScores, nlpjsScores } from './nlu.js';
-import { engineLatency, percentile, submissionLatency } from './engine.js';
+import { draftLatency, engineLatency, percentile, submissionLatency } from './engine.js';
 import { httpLatency } from './http.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +30,14 @@ console.log('|---|---|---|---|---|');
 for (const store of ['memory', 'file'] as const) {
   const r = await engineLatency(root, store, 200);
   console.log(`| ${store} | ${r.messages} | ${f(r.perSecond, 0)} | ${f(r.p50, 3)} ms | ${f(r.p99, 3)} ms |`);
+}
+
+console.log('\n## Draft consultation: each person through all 8 commitments (file store, one core)\n');
+console.log('| people | messages | messages/s | p50 | p99 |');
+console.log('|---|---|---|---|---|');
+{
+  const r = await draftLatency(root, 200);
+  console.log(`| 200 | ${r.messages} | ${f(r.perSecond, 0)} | ${f(r.p50, 3)} ms | ${f(r.p99, 3)} ms |`);
 }
 
 const starts = Array.from({ length: 5 }, () =>

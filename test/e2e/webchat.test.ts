@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROPOSAL_ANSWERS, ROOT } from '../helpers/conversation.js';
+import { PROPOSAL_ANSWERS, ROOT, TestClock } from '../helpers/conversation.js';
 import { testServer, type TestServer } from '../helpers/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -115,5 +115,35 @@ describe.skipIf(!available)('web chat in Chromium', () => {
     await page.screenshot({ path: join(ROOT, 'screenshots', 'embed.png') });
     await page.close();
     host.close();
+  });
+
+  it('goes through the draft consultation, and finds the opinions again after a reload', { timeout: 120_000 }, async () => {
+    const draftServer = await testServer({}, () => {}, new TestClock('2028-04-10T15:00:00Z'));
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    try {
+      await page.goto(draftServer.url);
+      await page.getByText('¿En qué te ayudo?').first().waitFor({ timeout: 20_000 });
+      // What today allows comes first among the options.
+      await page.getByRole('button', { name: 'Opinar el borrador' }).first().click();
+      await expect.poll(async () => /Compromiso 1 de 8: Justicia abierta/.test(await page.locator('body').innerText()), { timeout: 15_000 }).toBe(true);
+      await page.getByRole('button', { name: 'De acuerdo', exact: true }).last().click();
+      await send(page, 'Que las guías estén también en mapudungun', /Compromiso 2 de 8/);
+      await page.getByRole('button', { name: 'En desacuerdo', exact: true }).last().click();
+      await page.getByText('¿Quieres agregar un comentario?').nth(1).waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'No', exact: true }).last().click();
+      await page.getByText(/Compromiso 3 de 8/).last().waitFor({ timeout: 15_000 });
+      await page.reload();
+      // Coming back mid-consultation: welcomed back where the person left off.
+      await page.getByText(/Sigamos con el borrador/).first().waitFor({ timeout: 20_000 });
+      expect(await page.locator('body').innerText()).toMatch(/Compromiso 3 de 8/);
+      await send(page, 'mis opiniones', /Tus opiniones sobre el borrador \(2\)/);
+      const body = await page.locator('body').innerText();
+      expect(body).toMatch(/C1 Justicia abierta: De acuerdo. «Que las guías estén también en mapudungun»/);
+      expect(body).toMatch(/C2 Datos abiertos que protegen los datos personales: En desacuerdo/);
+      await page.screenshot({ path: join(ROOT, 'screenshots', 'webchat-draft.png') });
+    } finally {
+      await page.close();
+      await draftServer.close();
+    }
   });
 });

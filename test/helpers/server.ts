@@ -14,13 +14,13 @@ export interface TestServer extends RunningServer {
   dbFile: string;
 }
 
-export async function testServer(env: Record<string, string> = {}, tweak: (s: ServerSettings) => void = () => {}): Promise<TestServer> {
+export async function testServer(env: Record<string, string> = {}, tweak: (s: ServerSettings) => void = () => {}, clock = new TestClock()): Promise<TestServer> {
   const settings = readServerSettings({ PORT: '0', HOST: '127.0.0.1', ...env });
   tweak(settings);
   const dir = mkdtempSync(join(tmpdir(), 'cabildo-server-'));
   const dbFile = join(dir, 'db.json');
   const store = await openFileStore(dbFile);
-  const engine = await createEngine({ contentDir: ROOT, store, clock: new TestClock().now });
+  const engine = await createEngine({ contentDir: ROOT, store, clock: clock.now });
   const server = await startServer({ engine, store, logger: silentLogger }, settings);
   return { ...server, engine, store, dbFile };
 }
