@@ -33,7 +33,7 @@ import {
   workTablesReply,
 } from './answers/render.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { Store } from './store/store.js';
+import type { Store } from './store/port.js';
 import {
   MAX_MESSAGE_LENGTH,
   MAX_OPTION_LENGTH,
@@ -46,6 +46,9 @@ import {
   type Reply,
   type TurnResult,
 } from './types.js';
+
+/** At most this many people remembered as waiting for free text, per process. */
+const MAX_FREE_TEXT_HINTS = 100_000;
 
 /** Dialog state untouched for this long is dropped, with a notice, on the person's next message. */
 export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -103,7 +106,7 @@ export interface Engine {
    */
   takeNotices(channel: string, userId: string): Promise<Reply[]>;
   /** Keyed hashes of the people with notices waiting, by channel. */
-  pendingNoticeKeys(): { channel: string; userKey: string }[];
+  pendingNoticeKeys(): Promise<{ channel: string; userKey: string }[]>;
   /** The keyed hash that stands for a channel user. */
   userKey(channel: string, userId: string): string;
   /** Resolves when every turn started so far has finished (for a graceful shutdown). */
@@ -132,6 +135,8 @@ class CabildoEngine implements Engine {
   private readonly nlu: Understander;
   private readonly queue = new KeyedQueue();
   private readonly submittedListeners = new Set<(proposal: Proposal) => void>();
+  /** People whose saved state waits for free text (see saveState). */
+  private readonly freeTextExpected = new Set<string>();
   /** The local day the calendar's notices were last checked (once a day is enough). */
   private dailyChecked = '';
 
@@ -161,8 +166,21 @@ class CabildoEngine implements Engine {
   }
 
   expectsFreeText(channel: string, userId: string): boolean {
-    const state = this.store.session(this.store.userKey(channel, userId));
-    return state ? (flowOf(state).expectsFreeText?.(state) ?? false) : false;
+    return this.freeTextExpected.has(this.store.userKey(channel, userId));
+  }
+
+  /**
+   * Saves a person's dialog state, and notes here whether it waits for free text: channels ask
+   * that synchronously while a message arrives, and it is only a hint for joining split messages.
+   */
+  private async saveState(userKey: string, state: DialogState | undefined): Promise<void> {
+    await this.store.setSession(userKey, state);
+    this.freeTextExpected.delete(userKey);
+    if (state && flowOf(state).expectsFreeText?.(state)) {
+      // Bounded: the oldest entry goes first (Map keeps insertion order).
+      if (this.freeTextExpected.size >= MAX_FREE_TEXT_HINTS) this.freeTextExpected.delete(this.freeTextExpected.keys().next().value!);
+      this.freeTextExpected.add(userKey);
+    }
   }
 
   handle(inbound: Inbound): Promise<TurnResult> {
@@ -176,11 +194,11 @@ class CabildoEngine implements Engine {
     return this.queue.run(key, () => this.notices(key));
   }
 
-  pendingNoticeKeys(): { channel: string; userKey: string }[] {
+  async pendingNoticeKeys(): Promise<{ channel: string; userKey: string }[]> {
     // Invitations are created in the background; the channel's next poll delivers them.
     void this.dailyNotices(this.clock()).catch((error: unknown) => this.log.error({ err: String(error) }, 'daily notices failed'));
     const seen = new Map<string, { channel: string; userKey: string }>();
-    for (const n of this.store.pendingNotices()) seen.set(n.userKey, { channel: n.channel, userKey: n.userKey });
+    for (const n of await this.store.pendingNotices()) seen.set(n.userKey, { channel: n.channel, userKey: n.userKey });
     return [...seen.values()];
   }
 
@@ -216,9 +234,9 @@ class CabildoEngine implements Engine {
       prefix.push({ text: say(this.content, 'message_truncated', { max: MAX_MESSAGE_LENGTH.toLocaleString('es-CL') }) });
     }
 
-    let state = this.store.session(key);
+    let state = await this.store.session(key);
     if (state && (state.v !== flowOf(state).version || now.getTime() - Date.parse(state.updatedAt) > SESSION_TTL_MS)) {
-      await this.store.setSession(key, undefined);
+      await this.saveState(key, undefined);
       state = undefined;
       prefix.push({ text: say(this.content, 'session_expired') });
     }
@@ -228,7 +246,7 @@ class CabildoEngine implements Engine {
       const flow = flowOf(state);
       const folded = normalize(text);
       if (formCommand(folded) === 'cancel') {
-        await this.store.setSession(key, undefined);
+        await this.saveState(key, undefined);
         return { intent: null, replies: [...prefix, flow.cancelled(this.content)] };
       }
       // "borrar mis datos" works anywhere: it replaces the flow (erasing drops dialog state anyway).
@@ -239,7 +257,7 @@ class CabildoEngine implements Engine {
       // "mis datos" works anywhere; the flow then goes on where it was.
       if (MY_DATA.has(folded)) {
         const reask = flow.reask(this.content, state);
-        return { intent: 'privacy', replies: [...prefix, myDataReply(this.content, this.store.userData(key)), { ...reask, text: `${say(this.content, 'resume')}\n\n${reask.text}` }] };
+        return { intent: 'privacy', replies: [...prefix, myDataReply(this.content, await this.store.userData(key)), { ...reask, text: `${say(this.content, 'resume')}\n\n${reask.text}` }] };
       }
       // Empty and emoji-only answers too: a flow re-asks its own question with the reason.
       const result = await this.apply(ctx, await flow.next(ctx, state, text), text);
@@ -256,18 +274,18 @@ class CabildoEngine implements Engine {
   private async apply(ctx: FlowContext, step: Step<DialogState>, text: string): Promise<TurnResult | undefined> {
     switch (step.kind) {
       case 'continue':
-        await this.store.setSession(ctx.userKey, step.state);
+        await this.saveState(ctx.userKey, step.state);
         return { intent: null, replies: step.replies };
       case 'done':
-        await this.store.setSession(ctx.userKey, undefined);
+        await this.saveState(ctx.userKey, undefined);
         return { intent: null, replies: step.replies };
       case 'interrupt': {
         const answered = await this.answer(text, ctx);
-        await this.store.setSession(ctx.userKey, step.state);
+        await this.saveState(ctx.userKey, step.state);
         return { intent: answered.intent, replies: [...answered.replies, { ...step.reask, text: `${say(this.content, 'resume')}\n\n${step.reask.text}` }] };
       }
       case 'leave':
-        await this.store.setSession(ctx.userKey, undefined);
+        await this.saveState(ctx.userKey, undefined);
         return undefined;
     }
   }
@@ -306,9 +324,9 @@ class CabildoEngine implements Engine {
     const { userKey: key, now } = ctx;
     const folded = normalize(text);
     if (MY_DATA.has(folded)) {
-      return { intent: 'privacy', replies: [myDataReply(c, this.store.userData(key))] };
+      return { intent: 'privacy', replies: [myDataReply(c, await this.store.userData(key))] };
     }
-    if (MY_SIGNUPS.has(folded)) return { intent: 'work_tables', replies: [mySignUpsReply(c, this.store.signUpsOf(key))] };
+    if (MY_SIGNUPS.has(folded)) return { intent: 'work_tables', replies: [mySignUpsReply(c, await this.store.signUpsOf(key))] };
     const cancelCode = CANCEL_SIGNUP.exec(text)?.[1];
     if (cancelCode) {
       const result = await this.store.cancelSignUp(key, cancelCode, now);
@@ -319,7 +337,7 @@ class CabildoEngine implements Engine {
       };
     }
     if (MY_OPINIONS.has(folded)) {
-      return { intent: 'draft_plan', replies: [myOpinionsReply(c, this.store.opinionsOf(key), this.store.priorityOf(key))] };
+      return { intent: 'draft_plan', replies: [myOpinionsReply(c, await this.store.opinionsOf(key), await this.store.priorityOf(key))] };
     }
     if (formCommand(folded) === 'cancel') return { intent: null, replies: [{ text: say(c, 'nothing_to_cancel') }] };
     const match = this.nlu.understand(text);
@@ -341,12 +359,12 @@ class CabildoEngine implements Engine {
         return { intent, replies: [{ text: info.text }, ...started.replies] };
       }
       case 'results':
-        return { intent, replies: [resultsReply(c, now, this.store.byUser(key))] };
+        return { intent, replies: [resultsReply(c, now, await this.store.byUser(key))] };
       case 'draft_plan':
         return this.startFlow(FLOWS.draft as unknown as Flow<DialogState>, intent, ctx);
       case 'proposal.status': {
         if (match.trackingNumber) {
-          const p = this.store.get(match.trackingNumber);
+          const p = await this.store.get(match.trackingNumber);
           // Tracking numbers are sequential: whoever is not the author gets the public view.
           const reply = !p
             ? { text: say(c, 'status_not_found', { id: match.trackingNumber }), options: [c.messages.options.my_proposals] }
@@ -355,7 +373,7 @@ class CabildoEngine implements Engine {
               : publicStatus(c, p);
           return { intent, replies: [reply] };
         }
-        return { intent, replies: [proposalList(c, this.store.byUser(key))] };
+        return { intent, replies: [proposalList(c, await this.store.byUser(key))] };
       }
       case 'proposal.start':
         return this.startFlow(FLOWS.proposal as unknown as Flow<DialogState>, intent, ctx);
@@ -395,9 +413,9 @@ class CabildoEngine implements Engine {
   }
 
   private async notices(key: string): Promise<Reply[]> {
-    if (!this.store.hasNotices(key)) return [];
+    if (!(await this.store.hasNotices(key))) return [];
     const notices = await this.store.takeNotices(key);
-    return notices.map((n) => noticeReply(this.content, n, 'proposalId' in n ? this.store.get(n.proposalId) : undefined));
+    return Promise.all(notices.map(async (n) => noticeReply(this.content, n, 'proposalId' in n ? await this.store.get(n.proposalId) : undefined)));
   }
 }
 

@@ -36,7 +36,7 @@ describe('bad input', () => {
     for (const a of PROPOSAL_ANSWERS.slice(1)) await ana.send(a);
     await ana.send('no');
     await ana.send('confirmar');
-    expect(store.list()[0]!.title).toBe('Luminarias en la plaza norte');
+    expect((await store.list())[0]!.title).toBe('Luminarias en la plaza norte');
   });
 
   it('HTML and script tags are kept as plain text, never interpreted', async () => {
@@ -50,7 +50,7 @@ describe('bad input', () => {
     await ana.send('no');
     expect(ana.text).toContain(hostile);
     await ana.send('confirmar');
-    expect(store.list()[0]!.problem).toBe(hostile);
+    expect((await store.list())[0]!.problem).toBe(hostile);
   });
 
   it('a non-string text from a careless channel does not crash the engine', async () => {
@@ -64,7 +64,7 @@ describe('bad input', () => {
     const messages = ['enviar propuesta', ...PROPOSAL_ANSWERS, 'no', 'confirmar'];
     // Everything sent at once, as a burst from a channel: order must still hold per person.
     await Promise.all(['ana', 'beto', 'carla'].flatMap((user) => messages.map((text) => engine.handle({ channel: 'test', userId: user, text }))));
-    expect(store.list().map((p) => p.id).sort()).toEqual(['GA-2027-000001', 'GA-2027-000002', 'GA-2027-000003']);
-    expect(store.list().every((p) => p.title === PROPOSAL_ANSWERS[0])).toBe(true);
+    expect((await store.list()).map((p) => p.id).sort()).toEqual(['GA-2027-000001', 'GA-2027-000002', 'GA-2027-000003']);
+    expect((await store.list()).every((p) => p.title === PROPOSAL_ANSWERS[0])).toBe(true);
   });
 });

@@ -42,7 +42,7 @@ describe('proposal status', () => {
     const ana = person(engine, 'ana');
     const id = await submit(ana);
     await store.setStatus(id, { status: 'seleccionada', answer: 'Se trabajará en la mesa de transparencia.', actor: 'staff:lucia' }, clock.now());
-    expect(engine.pendingNoticeKeys()).toEqual([{ channel: 'test', userKey: engine.userKey('test', 'ana') }]);
+    expect(await engine.pendingNoticeKeys()).toEqual([{ channel: 'test', userKey: engine.userKey('test', 'ana') }]);
     await ana.send('hola');
     expect(ana.last.replies[0]!.text).toMatch(new RegExp(`Novedades de tu propuesta \\*\\*${id}`));
     expect(ana.last.replies[0]!.text).toMatch(/seleccionada/);
@@ -52,7 +52,7 @@ describe('proposal status', () => {
     expect(ana.text).not.toMatch(/Novedades/);
     await ana.send(id);
     expect(ana.text).toMatch(/Respuesta del equipo:\*\* Se trabajará/);
-    expect(store.get(id)!.history.at(-1)).toMatchObject({ status: 'seleccionada', by: 'staff:lucia' });
+    expect((await store.get(id))!.history.at(-1)).toMatchObject({ status: 'seleccionada', by: 'staff:lucia' });
   });
 
   it('lets a channel that writes first take the notices', async () => {
@@ -92,16 +92,16 @@ describe('privacy and deletion', () => {
     expect(ana.options).toEqual(['Solo mi contacto', 'Retirar propuestas', 'Cancelar']);
     await ana.send('no');
     expect(ana.text).toMatch(/no borré nada/);
-    expect(store.get(id)!.contact).toBeDefined();
+    expect((await store.get(id))!.contact).toBeDefined();
 
     await ana.send('quiero que borren mis datos');
     await ana.send('sí');
     // "sí" does not say which of the two: asked again, nothing erased yet.
     expect(ana.text).toMatch(/«2» para retirar/);
-    expect(store.get(id)!.contact).toBeDefined();
+    expect((await store.get(id))!.contact).toBeDefined();
     await ana.send('Retirar propuestas');
     expect(ana.text).toMatch(/Retiré tus propuestas \(1\) y borré tus datos de contacto/);
-    const p = store.get(id)!;
+    const p = (await store.get(id))!;
     expect(p.status).toBe('retirada');
     expect(p.contact).toBeUndefined();
     expect(p.userKey).toBeUndefined();

@@ -15,7 +15,7 @@ try {
   // Server settings first: a malformed one stops start-up before the store is opened.
   const serverSettings = readServerSettings();
   const { engine, store, settings, logger } = await openEngine('info');
-  if (!settings.secret) {
+  if (!settings.secret && !settings.databaseUrl) {
     logger.warn(
       { keyFile: `${settings.dbFile}.secret` },
       'CABILDO_SECRET is not set: people are pseudonymised with a key generated beside the store, fit for a local trial only. Set CABILDO_SECRET (kept apart from the store) before serving the public.',

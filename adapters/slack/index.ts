@@ -107,15 +107,15 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
     await respond({ response_type: 'ephemeral', text: 'Estas herramientas son solo para el equipo que revisa las propuestas. Si deberías tener acceso, pide que te agreguen al grupo del equipo.' });
   }
 
-  async function runStaffCommand(command: StaffCommand, userId: string, channelId: string): Promise<{ text: string; blocks?: ReturnType<typeof listBlocks> }> {
+  async function runStaffCommand(command: StaffCommand, userId: string, channelId: string): Promise<{ text: string; blocks?: Awaited<ReturnType<typeof listBlocks>> }> {
     const actor = `slack:${userId}`;
     const at = now().toISOString();
     switch (command.kind) {
       case 'list':
         await store.audit({ at, actor, action: 'list' });
-        return { text: 'Propuestas', blocks: listBlocks(store, command) };
+        return { text: 'Propuestas', blocks: await listBlocks(store, command) };
       case 'show': {
-        const p = store.get(command.id);
+        const p = await store.get(command.id);
         if (!p) return { text: `No existe la propuesta ${command.id}.` };
         await store.audit({ at, actor, action: 'show', proposalId: p.id });
         return { text: p.id, blocks: proposalBlocks(p, true) };
@@ -129,9 +129,9 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
       }
       case 'summary':
         await store.audit({ at, actor, action: 'summary' });
-        return { text: summaryText(store) };
+        return { text: await summaryText(store) };
       case 'export': {
-        const csv = toCsv(exportable(store.list()).map((p) => exportRecord(p, true)), true);
+        const csv = toCsv(exportable(await store.list()).map((p) => exportRecord(p, true)), true);
         await store.audit({ at, actor, action: 'export_open_data' });
         await app.client.files.uploadV2({ channel_id: channelId, content: csv, filename: `propuestas-${at.slice(0, 10)}.csv`, title: 'Propuestas (datos abiertos)' });
         return { text: 'Subí el CSV de datos abiertos a esta conversación.' };
@@ -141,14 +141,14 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
         const plan = engine.content.draftPlan;
         if (!plan) return { text: 'Todavía no hay borrador: agrega data/draft-plan.yaml.' };
         await store.audit({ at, actor, action: command.kind === 'draft' ? 'draft_results' : 'draft_opinions', ...(command.kind === 'opinions' ? { detail: command.commitment } : {}) });
-        return { text: command.kind === 'draft' ? draftText(plan, store) : opinionsText(plan, store, command) };
+        return { text: command.kind === 'draft' ? await draftText(plan, store) : await opinionsText(plan, store, command) };
       }
       case 'tables':
         await store.audit({ at, actor, action: 'tables' });
-        return { text: tablesText(engine.content.workTables, store) };
+        return { text: await tablesText(engine.content.workTables, store) };
       case 'signups':
         await store.audit({ at, actor, action: 'signups', detail: command.table });
-        return { text: signUpsText(engine.content.workTables, store, command.table) };
+        return { text: await signUpsText(engine.content.workTables, store, command.table) };
       case 'help':
         return { text: command.problem ? `${command.problem}\n\n${HELP}` : HELP };
     }
@@ -165,7 +165,7 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
     await ack();
     if (action.type !== 'button' || !(await staff.isStaff(body.user.id))) return refuse(respond);
     const command = JSON.parse(action.value ?? '{}') as Extract<StaffCommand, { kind: 'list' }>;
-    await respond({ response_type: 'ephemeral', replace_original: true, text: 'Propuestas', blocks: listBlocks(store, { ...command, kind: 'list' }) });
+    await respond({ response_type: 'ephemeral', replace_original: true, text: 'Propuestas', blocks: await listBlocks(store, { ...command, kind: 'list' }) });
   });
 
   app.action(new RegExp(`^${STATUS_ACTION}_`), async ({ ack, body, action, respond }) => {

@@ -89,8 +89,8 @@ export const HELP = [
 
 const line = (p: Proposal) => `• *${p.id}* · ${p.status} · ${escapeMrkdwn(p.territory)} · ${escapeMrkdwn(p.title)}`;
 
-export function listBlocks(store: Store, command: Extract<StaffCommand, { kind: 'list' }>): KnownBlock[] {
-  const all = store.list({ ...(command.status ? { status: command.status } : {}), ...(command.territory ? { territory: command.territory } : {}) });
+export async function listBlocks(store: Store, command: Extract<StaffCommand, { kind: 'list' }>): Promise<KnownBlock[]> {
+  const all = await store.list({ ...(command.status ? { status: command.status } : {}), ...(command.territory ? { territory: command.territory } : {}) });
   const page = all.slice(command.offset, command.offset + PAGE_SIZE);
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: page.length ? `*Propuestas* (${command.offset + 1}–${command.offset + page.length} de ${all.length})\n${page.map(line).join('\n')}` : 'No hay propuestas con ese filtro.' } },
@@ -135,16 +135,16 @@ export function proposalBlocks(p: Proposal, withStatusButtons: boolean): KnownBl
   return blocks;
 }
 
-export function summaryText(store: Store): string {
-  const s = summarise(store.list());
+export async function summaryText(store: Store): Promise<string> {
+  const s = summarise(await store.list());
   const rows = (title: string, counts: Record<string, number>) =>
     `*${title}*\n${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `• ${escapeMrkdwn(k)}: ${n}`).join('\n') || '• —'}`;
   return [`*Resumen de la consulta*: ${s.total} propuestas`, rows('Por estado', s.byStatus), rows('Por pilar', s.byPillar), rows('Por territorio', s.byTerritory), rows('Por canal', s.byChannel)].join('\n\n');
 }
 
 /** The draft consultation per commitment, ranked by times chosen most important. */
-export function draftText(plan: DraftPlan, store: Store): string {
-  const rows = tallyDraft(plan, store.opinions(), store.priorities()).map(
+export async function draftText(plan: DraftPlan, store: Store): Promise<string> {
+  const rows = tallyDraft(plan, await store.opinions(), await store.priorities()).map(
     (t, i) =>
       `${i + 1}. *${t.id}* ${escapeMrkdwn(t.title)}: de acuerdo ${t.agree} (${share(t.agree, t.total)}) · en desacuerdo ${t.disagree} (${share(t.disagree, t.total)}) · paso ${t.pass} (${share(t.pass, t.total)}) · ${t.comments} comentarios · más importante ${t.mostImportant}`,
   );
@@ -152,10 +152,10 @@ export function draftText(plan: DraftPlan, store: Store): string {
 }
 
 /** One page of a commitment's comments, newest first; the text is the citizen's, escaped. */
-export function opinionsText(plan: DraftPlan, store: Store, command: Extract<StaffCommand, { kind: 'opinions' }>): string {
+export async function opinionsText(plan: DraftPlan, store: Store, command: Extract<StaffCommand, { kind: 'opinions' }>): Promise<string> {
   const commitment = plan.commitments.find((k) => k.id === command.commitment);
   if (!commitment) return `No existe el compromiso ${command.commitment}; el borrador va de C1 a C${plan.commitments.length}.`;
-  const all = store.opinions(commitment.id).filter((o) => o.comment);
+  const all = (await store.opinions(commitment.id)).filter((o) => o.comment);
   const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
   const page = Math.min(command.page, pages);
   const shown = all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((o) => `• ${o.at.slice(0, 10)} · ${o.vote}: ${escapeMrkdwn(o.comment!)}`);
@@ -164,20 +164,20 @@ export function opinionsText(plan: DraftPlan, store: Store, command: Extract<Sta
 }
 
 /** Every work table with its places taken, capacity and waitlist. */
-export function tablesText(tables: WorkTable[], store: Store): string {
+export async function tablesText(tables: WorkTable[], store: Store): Promise<string> {
   if (!tables.length) return 'No hay mesas de trabajo: agrega data/work-tables.yaml.';
-  const rows = tables.map((t) => {
-    const all = store.signUps(t.id);
+  const rows = await Promise.all(tables.map(async (t) => {
+    const all = await store.signUps(t.id);
     const confirmed = all.filter((x) => x.status === 'confirmed').length;
     return `• *${t.id}* ${escapeMrkdwn(t.theme)} · ${t.date} ${t.time} · ${confirmed}/${t.capacity} inscritos · ${all.length - confirmed} en espera`;
-  });
+  }));
   return `*Mesas de trabajo*\n${rows.join('\n')}`;
 }
 
 /** A table's sign-ups with contact details, for staff only (the caller records it in the audit trail). */
-export function signUpsText(tables: WorkTable[], store: Store, tableId: string): string {
+export async function signUpsText(tables: WorkTable[], store: Store, tableId: string): Promise<string> {
   const table = tables.find((t) => t.id === tableId);
   if (!table) return `No existe la mesa ${tableId}.`;
-  const rows = store.signUps(tableId).map((x, i) => `${i + 1}. ${escapeMrkdwn(x.name)} · ${escapeMrkdwn(x.email ?? x.phone ?? '')} · ${x.status === 'confirmed' ? 'cupo' : 'espera'} · ${x.code}`);
+  const rows = (await store.signUps(tableId)).map((x, i) => `${i + 1}. ${escapeMrkdwn(x.name)} · ${escapeMrkdwn(x.email ?? x.phone ?? '')} · ${x.status === 'confirmed' ? 'cupo' : 'espera'} · ${x.code}`);
   return [`*${table.id}* ${escapeMrkdwn(table.theme)}: ${rows.length} inscritos (capacidad ${table.capacity})`, ...rows].join('\n');
 }

@@ -1,7 +1,7 @@
 /** Replies built from content: static intent answers, proposal status, notices, the calendar, "mis datos". */
 import type { Content } from '../content/load.js';
 import type { Notice, Proposal, Reply } from '../types.js';
-import type { UserData } from '../store/store.js';
+import type { UserData } from '../store/port.js';
 import { fillFacts, fillSlots } from './facts.js';
 import { calendarPosition, formatDate, localDate, receptionState } from './timeline.js';
 import { summaryText } from '../dialog/proposal.js';

@@ -1,7 +1,7 @@
 /** Work tables as people read them: which take sign-ups today, a table's details, a list line. */
 import type { Content } from '../content/load.js';
 import type { WorkTable } from '../content/schema.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/port.js';
 import { formatDate, localDate } from './timeline.js';
 
 /** Tables whose sign-up is still open today (deadline included), in date order. */
@@ -17,8 +17,8 @@ export function tableDetails(t: WorkTable): string {
 }
 
 /** One line of the list, with the places left (or the waitlist) as the store counts them now. */
-export function tableLine(t: WorkTable, store: Store): string {
-  const confirmed = store.signUps(t.id).filter((x) => x.status === 'confirmed').length;
+export async function tableLine(t: WorkTable, store: Store): Promise<string> {
+  const confirmed = (await store.signUps(t.id)).filter((x) => x.status === 'confirmed').length;
   const left = t.capacity - confirmed;
   const places = left > 0 ? `quedan ${left} cupos` : 'llena: lista de espera';
   const where = t.online ? 'en línea' : t.territory;

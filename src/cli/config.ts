@@ -13,7 +13,12 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Settings {
   contentDir: string;
+  /** The JSON store file (the default), or, when `databaseUrl` is set, the folder data sits beside. */
   dbFile: string;
+  /** `CABILDO_DB=postgres://…`: the PostgreSQL store. */
+  databaseUrl?: string;
+  /** Connections per process to PostgreSQL (`CABILDO_DB_POOL`). */
+  dbPoolSize: number;
   secret?: string;
   logLevel?: string;
   clock: () => Date;
@@ -25,8 +30,20 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Sett
   // `.env.example` lists every variable empty: an empty value means "not set", for every setting.
   const env = Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== undefined && v.trim() !== '')) as NodeJS.ProcessEnv;
   const contentDir = resolve(env.CABILDO_CONTENT ?? PROJECT_ROOT);
-  const dbFile = resolve(env.CABILDO_DB ?? resolve(contentDir, 'data', 'db.json'));
-  if (env.CABILDO_DB?.endsWith('/') || (existsSync(dbFile) && statSync(dbFile).isDirectory())) {
+  // The choice is explicit: a postgres:// URL selects PostgreSQL, anything else is the JSON file.
+  const databaseUrl = /^postgres(ql)?:\/\//.test(env.CABILDO_DB ?? '') ? env.CABILDO_DB : undefined;
+  const dbFile = databaseUrl ? resolve(contentDir, 'data', 'db.json') : resolve(env.CABILDO_DB ?? resolve(contentDir, 'data', 'db.json'));
+  const dbPoolSize = Number(env.CABILDO_DB_POOL ?? 10);
+  if (!Number.isInteger(dbPoolSize) || dbPoolSize < 1 || dbPoolSize > 200) {
+    throw new CabildoError('CONFIG_INVALID', `CABILDO_DB_POOL must be a whole number from 1 to 200 (got ${JSON.stringify(env.CABILDO_DB_POOL)}).`);
+  }
+  if (databaseUrl && !env.CABILDO_SECRET) {
+    throw new CabildoError(
+      'CONFIG_INVALID',
+      'CABILDO_SECRET is required with CABILDO_DB=postgres://…: the key that pseudonymises people is kept apart from the database (every instance needs the same one). Generate one with `openssl rand -base64 32`.',
+    );
+  }
+  if (!databaseUrl && (env.CABILDO_DB?.endsWith('/') || (existsSync(dbFile) && statSync(dbFile).isDirectory()))) {
     throw new CabildoError('CONFIG_INVALID', `CABILDO_DB must name the store file, such as ${join(dbFile, 'db.json')} (got the folder ${dbFile}).`);
   }
   const secret = env.CABILDO_SECRET?.trim();
@@ -45,6 +62,8 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Sett
   return {
     contentDir,
     dbFile,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    dbPoolSize,
     ...(secret ? { secret } : {}),
     ...(env.CABILDO_LOG_LEVEL ? { logLevel: env.CABILDO_LOG_LEVEL } : {}),
     clock: clockFrom(env.CABILDO_NOW),

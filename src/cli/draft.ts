@@ -13,9 +13,10 @@ export async function draftResults(format: string): Promise<void> {
   if (!plan) throw new CabildoError('CONFIG_INVALID', `There is no draft plan: add data/draft-plan.yaml under ${settings.contentDir}.`);
   const store = await openStore(settings);
   try {
-    const tally = tallyDraft(plan, store.opinions(), store.priorities());
+    const opinions = await store.opinions();
+    const tally = tallyDraft(plan, opinions, await store.priorities());
     // Comments are anonymous: the commitment, the vote, the text and the date, never the person's key.
-    const comments = store.opinions().filter((o) => o.comment).map((o) => ({ commitment: o.commitmentId, vote: o.vote, comment: o.comment!, at: o.at }));
+    const comments = opinions.filter((o) => o.comment).map((o) => ({ commitment: o.commitmentId, vote: o.vote, comment: o.comment!, at: o.at }));
     await store.audit({ at: settings.clock().toISOString(), actor: `cli:${process.env.CABILDO_ACTOR ?? 'staff'}`, action: 'draft_results', detail: format });
     if (format === 'json') {
       process.stdout.write(`${JSON.stringify({ plan: plan.name, commitments: tally, comments }, null, 2)}\n`);

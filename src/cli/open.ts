@@ -1,12 +1,15 @@
 /** Building the engine and store the way every command does. */
 import { createEngine, type Engine } from '../engine.js';
-import { openFileStore } from '../store/open.js';
-import type { Store } from '../store/store.js';
+import { openStoreAt } from '../store/open.js';
+import type { Store } from '../store/port.js';
 import type { Logger } from '../logger.js';
 import { createLogger, readSettings, type Settings } from './config.js';
 
 export async function openStore(settings: Settings = readSettings()): Promise<Store> {
-  return openFileStore(settings.dbFile, settings.secret ? { secret: settings.secret } : {});
+  return openStoreAt(
+    settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl, poolSize: settings.dbPoolSize } : { kind: 'file', file: settings.dbFile },
+    settings.secret,
+  );
 }
 
 /** The store and the engine on it, as every front end builds them; `logLevel` is the default when CABILDO_LOG_LEVEL is unset. */

@@ -20,7 +20,7 @@ export async function listProposals(filter: { status?: string; territory?: strin
   const status = filter.status === undefined ? undefined : parseStatus(filter.status);
   const store = await openStore();
   try {
-    const proposals = store.list({ ...(status ? { status } : {}), ...(filter.territory ? { territory: filter.territory } : {}) });
+    const proposals = await store.list({ ...(status ? { status } : {}), ...(filter.territory ? { territory: filter.territory } : {}) });
     process.stdout.write(proposals.length ? `${proposals.map(line).join('\n')}\n` : 'No proposals.\n');
   } finally {
     await store.close();
@@ -30,7 +30,7 @@ export async function listProposals(filter: { status?: string; territory?: strin
 export async function showProposal(id: string): Promise<void> {
   const store = await openStore();
   try {
-    const p = store.get(parseId(id));
+    const p = await store.get(parseId(id));
     if (!p) throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
     const { userKey: _key, ...shown } = p;
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
@@ -60,7 +60,7 @@ export async function exportProposals(format: string, openData: boolean): Promis
   const settings = readSettings();
   const store = await openStore(settings);
   try {
-    const records = exportable(store.list()).map((p) => exportRecord(p, openData));
+    const records = exportable(await store.list()).map((p) => exportRecord(p, openData));
     await store.audit({ at: settings.clock().toISOString(), actor: actor(), action: openData ? 'export_open_data' : 'export', detail: `${records.length} ${format}` });
     process.stdout.write(format === 'csv' ? toCsv(records, openData) : `${JSON.stringify(records, null, 2)}\n`);
   } finally {

@@ -10,11 +10,11 @@ export async function listTables(): Promise<void> {
   const tables = loadContent(settings.contentDir).workTables;
   const store = await openStore(settings);
   try {
-    const rows = tables.map((t) => {
-      const all = store.signUps(t.id);
+    const rows = await Promise.all(tables.map(async (t) => {
+      const all = await store.signUps(t.id);
       const confirmed = all.filter((x) => x.status === 'confirmed').length;
       return `${t.id.padEnd(4)}  ${t.date} ${t.time}  ${String(confirmed).padStart(3)}/${String(t.capacity).padEnd(3)}  ${String(all.length - confirmed).padStart(3)} waiting  ${t.theme}`;
-    });
+    }));
     process.stdout.write(rows.length ? `${rows.join('\n')}\n` : 'No work tables (add data/work-tables.yaml).\n');
   } finally {
     await store.close();
@@ -31,7 +31,7 @@ export async function exportSignUps(tableId: string, format: string): Promise<vo
   try {
     // Contact data leaves the store: who did it goes on record first.
     await store.audit({ at: settings.clock().toISOString(), actor: `cli:${process.env.CABILDO_ACTOR ?? 'staff'}`, action: 'export_signups', detail: `${table.id} ${format}` });
-    const rows = store.signUps(table.id).map((x) => ({ code: x.code, status: x.status, name: x.name, email: x.email ?? '', phone: x.phone ?? '', signed_up: x.createdAt }));
+    const rows = (await store.signUps(table.id)).map((x) => ({ code: x.code, status: x.status, name: x.name, email: x.email ?? '', phone: x.phone ?? '', signed_up: x.createdAt }));
     process.stdout.write(format === 'csv' ? stringify(rows, { header: true, columns: ['code', 'status', 'name', 'email', 'phone', 'signed_up'], escape_formulas: true }) : `${JSON.stringify(rows, null, 2)}\n`);
   } finally {
     await store.close();

@@ -18,7 +18,7 @@ export const deletionFlow: Flow<DeletionState> = {
   version: 1,
 
   async start({ content, store, userKey, now }) {
-    const data = store.userData(userKey);
+    const data = await store.userData(userKey);
     if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length && !data.signups.length) return { kind: 'done', replies: [{ text: say(content, 'deletion_nothing') }] };
     return {
       kind: 'continue',

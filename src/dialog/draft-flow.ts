@@ -30,7 +30,7 @@ export const draftFlow: Flow<DraftState> = {
     const closed = gate(ctx);
     if (closed) return { kind: 'done', replies: [closed] };
     const plan = ctx.content.draftPlan!;
-    const answered = ctx.store.opinionsOf(ctx.userKey).length;
+    const answered = (await ctx.store.opinionsOf(ctx.userKey)).length;
     const intro = answered ? say(ctx.content, 'draft_resume') : say(ctx.content, 'draft_intro', { plan: plan.name, count: plan.commitments.length, end: stageEnd(ctx.content) });
     return advance(ctx, intro);
   },
@@ -44,7 +44,7 @@ export const draftFlow: Flow<DraftState> = {
     const at = now.toISOString();
 
     if (MY_OPINIONS.has(folded)) {
-      return { kind: 'continue', state: { ...state, updatedAt: at }, replies: [myOpinionsReply(c, store.opinionsOf(userKey), store.priorityOf(userKey)), reask(c, state)] };
+      return { kind: 'continue', state: { ...state, updatedAt: at }, replies: [myOpinionsReply(c, await store.opinionsOf(userKey), await store.priorityOf(userKey)), reask(c, state)] };
     }
     // Coming back ("hola", "seguir") is never an answer: show where the person is.
     if (COMING_BACK.test(folded)) {
@@ -96,7 +96,7 @@ export const draftFlow: Flow<DraftState> = {
         const chosen = commitmentNamed(plan, text, true);
         if (!chosen || chosen === 'unknown') return retry(ctx, state, text);
         await store.setPriority(userKey, chosen.id, now);
-        return { kind: 'done', replies: [doneReply(ctx)] };
+        return { kind: 'done', replies: [await doneReply(ctx)] };
       }
     }
   },
@@ -123,14 +123,14 @@ function stageEnd(c: Content): string {
 }
 
 /** The first commitment the person has not answered, or the closing question, or the end. */
-function advance(ctx: FlowContext, before?: string): Step<DraftState> {
+async function advance(ctx: FlowContext, before?: string): Promise<Step<DraftState>> {
   const { content: c, store, userKey, now } = ctx;
   const plan = c.draftPlan!;
-  const done = new Set(store.opinionsOf(userKey).map((o) => o.commitmentId));
+  const done = new Set((await store.opinionsOf(userKey)).map((o) => o.commitmentId));
   const next = plan.commitments.find((k) => !done.has(k.id));
   const prefix = before ? [before] : [];
   if (next) return show(ctx, next, prefix);
-  if (!store.priorityOf(userKey)) {
+  if (!(await store.priorityOf(userKey))) {
     const state: DraftState = { v: 1, form: 'draft', step: 'priority', attempts: 0, updatedAt: now.toISOString() };
     const question = reask(c, state);
     return { kind: 'continue', state, replies: [{ ...question, text: [...prefix, question.text].join('\n\n') }] };
@@ -257,11 +257,11 @@ export function opinionLines(c: Content, opinions: Opinion[], priority: Priority
   return lines.join('\n');
 }
 
-function doneReply({ content: c, store, userKey }: FlowContext): Reply {
+async function doneReply({ content: c, store, userKey }: FlowContext): Promise<Reply> {
   const publication = c.consultation.stages.find((s) => s.id === 'plan_publication');
   return {
     text: say(c, 'draft_done', {
-      summary: opinionLines(c, store.opinionsOf(userKey), store.priorityOf(userKey)),
+      summary: opinionLines(c, await store.opinionsOf(userKey), await store.priorityOf(userKey)),
       publication: publication ? formatDate(publication.start) : stageEnd(c),
     }),
     options: [c.messages.options.my_opinions],

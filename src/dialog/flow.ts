@@ -7,7 +7,7 @@
  */
 import type { Content } from '../content/load.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/port.js';
 import type { DialogState, Proposal, Reply } from '../types.js';
 
 /** What a flow sees of the turn. */

@@ -33,7 +33,7 @@ export const signUpFlow: Flow<SignUpState> = {
     if (!c.workTables.length) return { kind: 'done', replies: [{ text: say(c, 'tables_none') }] };
     if (!openTables(c, ctx.now).length) return { kind: 'done', replies: [{ text: say(c, 'tables_closed') }] };
     const state: SignUpState = { v: 1, form: 'signup', step: 'table', offset: 0, attempts: 0, updatedAt: ctx.now.toISOString() };
-    return { kind: 'continue', state, replies: [listReply(ctx, state)] };
+    return { kind: 'continue', state, replies: [await listReply(ctx, state)] };
   },
 
   async next(ctx, state, text) {
@@ -42,39 +42,39 @@ export const signUpFlow: Flow<SignUpState> = {
     const folded = normalize(text);
     if (formCommand(folded) === 'help' || ((state.step === 'table' || state.step === 'consent') && ctx.isQuestion(text))) {
       return formCommand(folded) === 'help'
-        ? { kind: 'continue', state: { ...state, updatedAt: at }, replies: [reask(ctx, state)] }
-        : { kind: 'interrupt', state: { ...state, updatedAt: at }, reask: reask(ctx, state) };
+        ? { kind: 'continue', state: { ...state, updatedAt: at }, replies: [await reask(ctx, state)] }
+        : { kind: 'interrupt', state: { ...state, updatedAt: at }, reask: await reask(ctx, state) };
     }
     switch (state.step) {
       case 'table': {
         if (MORE.test(folded)) {
           const offset = state.offset + PAGE < openTables(c, now).length ? state.offset + PAGE : 0;
           const next = { ...state, offset, updatedAt: at };
-          return { kind: 'continue', state: next, replies: [listReply(ctx, next)] };
+          return { kind: 'continue', state: next, replies: [await listReply(ctx, next)] };
         }
         const found = findTable(c, text);
         if (!found) return retry(ctx, state, say(c, 'tables_pick_unclear'));
         if (!found.table) return retry(ctx, state, say(c, 'tables_unknown', { id: found.id, count: c.workTables.length }));
         const today = localDate(now, c.consultation.timezone);
         if (found.table.signup_deadline < today) return { kind: 'done', replies: [{ text: say(c, 'tables_deadline_passed', { id: found.table.id, deadline: formatDate(found.table.signup_deadline) }) }] };
-        const mine = ctx.store.signUpsOf(ctx.userKey).find((x) => x.tableId === found.table!.id);
+        const mine = (await ctx.store.signUpsOf(ctx.userKey)).find((x) => x.tableId === found.table!.id);
         if (mine) return { kind: 'done', replies: [{ text: say(c, 'signup_already', { table: tableName(c, mine.tableId), code: mine.code, status: statusLabel(mine) }) }] };
         const next: SignUpState = { ...state, step: 'consent', tableId: found.table.id, attempts: 0, updatedAt: at };
-        return { kind: 'continue', state: next, replies: [reask(ctx, next)] };
+        return { kind: 'continue', state: next, replies: [await reask(ctx, next)] };
       }
       case 'consent': {
         const answer = yesNo(text);
         if (!answer.ok) return retry(ctx, state, c.form.reasons.yes_or_no);
         if (!answer.value) return { kind: 'done', replies: [{ text: say(c, 'signup_consent_refused') }] };
         const next: SignUpState = { ...state, step: 'name', attempts: 0, updatedAt: at };
-        return { kind: 'continue', state: next, replies: [reask(ctx, next)] };
+        return { kind: 'continue', state: next, replies: [await reask(ctx, next)] };
       }
       case 'name': {
         const name = freeText(text, 2);
         if (!name.ok) return retry(ctx, state, c.form.reasons[name.reason]);
         if (name.value.length > MAX_NAME) return retry(ctx, state, c.form.reasons.too_long);
         const next: SignUpState = { ...state, step: 'contact', name: name.value, attempts: 0, updatedAt: at };
-        return { kind: 'continue', state: next, replies: [reask(ctx, next)] };
+        return { kind: 'continue', state: next, replies: [await reask(ctx, next)] };
       }
       case 'contact': {
         const contact = parseContact(text);
@@ -105,16 +105,16 @@ async function finish(ctx: FlowContext, state: SignUpState, contact: { email: st
   return { kind: 'done', replies: [{ text, options: [c.messages.options.my_signups] }] };
 }
 
-function retry(ctx: FlowContext, state: SignUpState, reason: string): Step<SignUpState> {
+async function retry(ctx: FlowContext, state: SignUpState, reason: string): Promise<Step<SignUpState>> {
   const attempts = state.attempts + 1;
   // The person has moved on: what they wrote goes to the rest of the bot.
   if (attempts >= MAX_ATTEMPTS && state.step === 'table') return { kind: 'leave' };
   const next = { ...state, attempts, updatedAt: ctx.now.toISOString() };
-  const question = reask(ctx, next);
+  const question = await reask(ctx, next);
   return { kind: 'continue', state: next, replies: [{ ...question, text: `${reason}\n\n${question.text}` }] };
 }
 
-function reask(ctx: FlowContext, state: SignUpState): Reply {
+async function reask(ctx: FlowContext, state: SignUpState): Promise<Reply> {
   const c = ctx.content;
   const o = c.messages.options;
   switch (state.step) {
@@ -129,7 +129,7 @@ function reask(ctx: FlowContext, state: SignUpState): Reply {
   }
 }
 
-function listReply(ctx: FlowContext, state: SignUpState): Reply {
+async function listReply(ctx: FlowContext, state: SignUpState): Promise<Reply> {
   const c = ctx.content;
   const tables = openTables(c, ctx.now);
   const page = tables.slice(state.offset, state.offset + PAGE);
@@ -137,7 +137,7 @@ function listReply(ctx: FlowContext, state: SignUpState): Reply {
     from: state.offset + 1,
     to: state.offset + page.length,
     count: tables.length,
-    list: page.map((t) => tableLine(t, ctx.store)).join('\n'),
+    list: (await Promise.all(page.map((t) => tableLine(t, ctx.store)))).join('\n'),
   });
   const more = tables.length > PAGE ? [c.messages.options.more_tables] : [];
   return { text, options: [...page.map((t) => t.id), ...more] };

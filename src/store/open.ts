@@ -8,8 +8,10 @@ import { DataFile } from 'lowdb/node';
 import type { z } from 'zod';
 import { CabildoError } from '../errors.js';
 import { acquireLock } from './lock.js';
+import { openPostgresStore } from './open-postgres.js';
 import { sessionDataSchema, storeDataSchema } from './schema.js';
-import { emptySessionData, emptyStoreData, Store, type SessionData, type StoreData } from './store.js';
+import type { Store } from './port.js';
+import { DocumentStore, emptySessionData, emptyStoreData, type SessionData, type StoreData } from './store.js';
 import { createUserKeyer, loadOrCreateSecret } from './user-key.js';
 
 /** Dialog state lives beside the store: `data/db.json` → `data/db.sessions.json`. */
@@ -45,7 +47,7 @@ export async function openFileStore(file: string, options: FileStoreOptions = {}
     for (const f of [file, sessionsFile]) rmSync(tempFileOf(f), { force: true });
     const records = await readDocument<StoreData>(file, emptyStoreData(), storeDataSchema);
     const sessions = await readDocument<SessionData>(sessionsFile, emptySessionData(), sessionDataSchema);
-    return new Store(records, sessions, createUserKeyer(secret), {
+    return new DocumentStore(records, sessions, createUserKeyer(secret), {
       cleanUpRecords: () => rm(tempFileOf(file), { force: true }),
       cleanUpSessions: () => rm(tempFileOf(sessionsFile), { force: true }),
       probe: () =>
@@ -84,7 +86,7 @@ function notWritableExplained<T>(folder: string, action: () => T): T {
 
 /** A store that lives in memory only: the same code path as the file store, minus the disk. */
 export function openMemoryStore(secret: string = randomBytes(16).toString('hex')): Store {
-  return new Store(
+  return new DocumentStore(
     new Low<StoreData>(new Memory<StoreData>(), emptyStoreData()),
     new Low<SessionData>(new Memory<SessionData>(), emptySessionData()),
     createUserKeyer(secret),
@@ -120,4 +122,13 @@ async function readDocument<T>(file: string, empty: T, schema: z.ZodType): Promi
   // The file as written, not the schema's copy: fields a newer version added are kept.
   db.data = parsed as T;
   return db;
+}
+
+/** Where the store lives: the JSON file (the default) or a PostgreSQL database. */
+export type StoreLocation = { kind: 'file'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
+
+/** Opens the store the settings name; the secret is required for PostgreSQL (checked by the settings). */
+export async function openStoreAt(location: StoreLocation, secret?: string): Promise<Store> {
+  if (location.kind === 'file') return openFileStore(location.file, secret ? { secret } : {});
+  return openPostgresStore(location.url, { secret: secret!, ...(location.poolSize ? { poolSize: location.poolSize } : {}) });
 }

@@ -1,13 +1,26 @@
 /**
- * The store: proposals, tracking-number counters, notices and the staff audit trail in one lowdb
- * document, and per-user dialog state in a second one beside it. Dialog state changes on almost
- * every message while proposals change rarely; apart, a dialog step rewrites a few kilobytes
- * instead of every proposal ever filed. Reads are synchronous from memory; every change is
- * written before the promise that made it resolves, so an acknowledgement means "on disk".
+ * The embedded store (the JSON file, and memory for tests): proposals, counters, notices, the
+ * audit trail, opinions and sign-ups in one lowdb document, and per-user dialog state in a second
+ * one beside it. Dialog state changes on almost every message while proposals change rarely;
+ * apart, a dialog step rewrites a few kilobytes instead of every proposal ever filed. Reads are
+ * served from memory; every change is written before the promise that made it resolves, so an
+ * acknowledgement means "on disk".
  */
 import { randomBytes } from 'node:crypto';
 import { Low } from 'lowdb';
 import type { UserKeyer } from './user-key.js';
+import type {
+  Invitation,
+  NewProposal,
+  NewSignUp,
+  ProposalFilter,
+  SignUpOutcome,
+  StatusOutcome,
+  Store,
+  StoreHealth,
+  UserData,
+  WriteFailure,
+} from './port.js';
 import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
@@ -103,20 +116,6 @@ export class Document<T> {
   }
 }
 
-export interface WriteFailure {
-  at: string;
-  message: string;
-}
-
-/** Whether the store can take writes: `/healthz` reports it. */
-export interface StoreHealth {
-  ok: boolean;
-  /** The last failed write, while no write since has succeeded. */
-  lastWriteError?: WriteFailure;
-  /** Why the store cannot be written right now (e.g. its folder became read-only). */
-  problem?: string;
-}
-
 /** How a store is backed: the documents' clean-up after a failed write, a live check, and release. */
 export interface StoreBacking {
   cleanUpRecords?: () => Promise<void>;
@@ -126,58 +125,7 @@ export interface StoreBacking {
   onClose?: () => void;
 }
 
-export interface NewProposal extends ProposalFields {
-  channel: string;
-  userKey: string;
-  consent: boolean;
-  contact?: Contact;
-  /** The dialog filing it: submitting the same dialog again returns the proposal already filed. */
-  dialogId?: string;
-}
-
-export interface ProposalFilter {
-  status?: ProposalStatus;
-  /** Matched without case or accents, as a substring of the territory. */
-  territory?: string;
-}
-
-/** What a staff status change did. */
-export type StatusOutcome = { kind: 'changed'; proposal: Proposal } | { kind: 'not_found' } | { kind: 'withdrawn' };
-
-/** Everything the store holds about one person, for "mis datos". */
-export interface UserData {
-  proposals: Proposal[];
-  session?: DialogState;
-  notices: Notice[];
-  opinions: Opinion[];
-  priority?: Priority;
-  signups: SignUp[];
-}
-
-export interface NewSignUp {
-  tableId: string;
-  userKey: string;
-  channel: string;
-  name: string;
-  email?: string;
-  phone?: string;
-}
-
-/** What a sign-up did: the person's place (new, or the one they already had), and their place in line. */
-export interface SignUpOutcome {
-  signUp: SignUp;
-  existing: boolean;
-  /** 1-based place on the waitlist, for a waitlisted sign-up. */
-  position?: number;
-}
-
-/** A draft-consultation invitation: the author of `proposalId`, whose proposal `commitmentId` integrates. */
-export interface Invitation {
-  proposalId: string;
-  commitmentId: string;
-}
-
-export class Store {
+export class DocumentStore implements Store {
   private readonly db: Document<StoreData>;
   private readonly sessions: Document<SessionData>;
   private readonly byId = new Map<string, Proposal>();
@@ -210,7 +158,11 @@ export class Store {
     return this.db.data.priorities!;
   }
 
-  session(userKey: string): DialogState | undefined {
+  async session(userKey: string): Promise<DialogState | undefined> {
+    return this.sessionNow(userKey);
+  }
+
+  private sessionNow(userKey: string): DialogState | undefined {
     return this.sessions.data.sessions[userKey];
   }
 
@@ -268,19 +220,31 @@ export class Store {
     return proposal;
   }
 
-  get(id: string): Proposal | undefined {
+  async get(id: string): Promise<Proposal | undefined> {
+    return this.getNow(id);
+  }
+
+  private getNow(id: string): Proposal | undefined {
     return this.byId.get(id);
   }
 
   /** Proposals, newest first. */
-  list(filter: ProposalFilter = {}): Proposal[] {
+  async list(filter: ProposalFilter = {}): Promise<Proposal[]> {
+    return this.listNow(filter);
+  }
+
+  private listNow(filter: ProposalFilter = {}): Proposal[] {
     const territory = filter.territory ? fold(filter.territory) : undefined;
     return this.db.data.proposals
       .filter((p) => (!filter.status || p.status === filter.status) && (!territory || fold(p.territory).includes(territory)))
       .reverse();
   }
 
-  byUser(userKey: string): Proposal[] {
+  async byUser(userKey: string): Promise<Proposal[]> {
+    return this.byUserNow(userKey);
+  }
+
+  private byUserNow(userKey: string): Proposal[] {
     return this.db.data.proposals.filter((p) => p.userKey === userKey).reverse();
   }
 
@@ -311,7 +275,11 @@ export class Store {
     await this.db.persist();
   }
 
-  hasNotices(userKey: string): boolean {
+  async hasNotices(userKey: string): Promise<boolean> {
+    return this.hasNoticesNow(userKey);
+  }
+
+  private hasNoticesNow(userKey: string): boolean {
     return this.db.data.notices.some((n) => n.userKey === userKey);
   }
 
@@ -325,20 +293,28 @@ export class Store {
   }
 
   /** Every person with notices waiting, for channels that can write first. */
-  pendingNotices(): Notice[] {
+  async pendingNotices(): Promise<Notice[]> {
+    return this.pendingNoticesNow();
+  }
+
+  private pendingNoticesNow(): Notice[] {
     return [...this.db.data.notices];
   }
 
-  userData(userKey: string): UserData {
-    const session = this.session(userKey);
-    const priority = this.priorityOf(userKey);
+  async userData(userKey: string): Promise<UserData> {
+    return this.userDataNow(userKey);
+  }
+
+  private userDataNow(userKey: string): UserData {
+    const session = this.sessionNow(userKey);
+    const priority = this.priorityOfNow(userKey);
     return {
-      proposals: this.byUser(userKey),
+      proposals: this.byUserNow(userKey),
       ...(session ? { session } : {}),
       notices: this.db.data.notices.filter((n) => n.userKey === userKey),
-      opinions: this.opinionsOf(userKey),
+      opinions: this.opinionsOfNow(userKey),
       ...(priority ? { priority } : {}),
-      signups: this.signUpsOf(userKey),
+      signups: this.signUpsOfNow(userKey),
     };
   }
 
@@ -417,12 +393,20 @@ export class Store {
   }
 
   /** A person's sign-ups (confirmed or waiting), oldest first. */
-  signUpsOf(userKey: string): SignUp[] {
+  async signUpsOf(userKey: string): Promise<SignUp[]> {
+    return this.signUpsOfNow(userKey);
+  }
+
+  private signUpsOfNow(userKey: string): SignUp[] {
     return this.signupList.filter((x) => x.userKey === userKey);
   }
 
   /** A table's sign-ups, in the order they came (the waitlist's order). */
-  signUps(tableId: string): SignUp[] {
+  async signUps(tableId: string): Promise<SignUp[]> {
+    return this.signUpsNow(tableId);
+  }
+
+  private signUpsNow(tableId: string): SignUp[] {
     return this.signupList.filter((x) => x.tableId === tableId);
   }
 
@@ -461,12 +445,20 @@ export class Store {
   }
 
   /** A person's opinions, in the order they gave them. */
-  opinionsOf(userKey: string): Opinion[] {
+  async opinionsOf(userKey: string): Promise<Opinion[]> {
+    return this.opinionsOfNow(userKey);
+  }
+
+  private opinionsOfNow(userKey: string): Opinion[] {
     return this.opinionList.filter((o) => o.userKey === userKey);
   }
 
   /** Every opinion (on one commitment, when given), newest first. */
-  opinions(commitmentId?: string): Opinion[] {
+  async opinions(commitmentId?: string): Promise<Opinion[]> {
+    return this.opinionsNow(commitmentId);
+  }
+
+  private opinionsNow(commitmentId?: string): Opinion[] {
     return this.opinionList.filter((o) => !commitmentId || o.commitmentId === commitmentId).reverse();
   }
 
@@ -478,11 +470,19 @@ export class Store {
     await this.db.persist();
   }
 
-  priorityOf(userKey: string): Priority | undefined {
+  async priorityOf(userKey: string): Promise<Priority | undefined> {
+    return this.priorityOfNow(userKey);
+  }
+
+  private priorityOfNow(userKey: string): Priority | undefined {
     return this.priorityList.find((p) => p.userKey === userKey);
   }
 
-  priorities(): Priority[] {
+  async priorities(): Promise<Priority[]> {
+    return this.prioritiesNow();
+  }
+
+  private prioritiesNow(): Priority[] {
     return [...this.priorityList];
   }
 
@@ -532,12 +532,12 @@ export class Store {
     }
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
     // Sign-ups exist only to reach the person: either choice removes them, freeing their places.
-    for (const x of this.signUpsOf(userKey)) this.release(x, now);
+    for (const x of this.signUpsOfNow(userKey)) this.release(x, now);
     if (scope === 'withdraw') {
       this.db.data.opinions = this.opinionList.filter((o) => o.userKey !== userKey);
       this.db.data.priorities = this.priorityList.filter((p) => p.userKey !== userKey);
     } else {
-      for (const o of this.opinionsOf(userKey)) if (o.comment) o.comment = maskPersonalData(o.comment);
+      for (const o of this.opinionsOfNow(userKey)) if (o.comment) o.comment = maskPersonalData(o.comment);
     }
     await Promise.all([this.db.persist(), this.setSession(userKey, undefined)]);
     return mine.length;

@@ -20,13 +20,13 @@ describe('staff list', () => {
   it('pages newest first with buttons both ways', async () => {
     const store = openMemoryStore();
     for (let i = 1; i <= 25; i++) await store.submit(sample(i), new Date('2027-03-15T12:00:00Z'), 2027);
-    const first = JSON.stringify(listBlocks(store, { kind: 'list', offset: 0 }));
+    const first = JSON.stringify(await listBlocks(store, { kind: 'list', offset: 0 }));
     expect(first).toContain('(1–10 de 25)');
     expect(first).toContain('GA-2027-000025');
     expect(first).not.toContain('GA-2027-000015');
     expect(first).toContain('cabildo_page_next');
     expect(first).not.toContain('cabildo_page_prev');
-    const last = JSON.stringify(listBlocks(store, { kind: 'list', offset: 2 * PAGE_SIZE }));
+    const last = JSON.stringify(await listBlocks(store, { kind: 'list', offset: 2 * PAGE_SIZE }));
     expect(last).toContain('(21–25 de 25)');
     expect(last).toContain('GA-2027-000001');
     expect(last).toContain('cabildo_page_prev');

@@ -208,7 +208,7 @@ describe('staff tools', () => {
     const before = responses().length;
     await click('UOUTSIDER', 'cabildo_status_seleccionada', `${id}|seleccionada`);
     await until(() => responses()[before], 'refusal to a click');
-    expect(server.store.get(id)!.status).toBe('recibida');
+    expect((await server.store.get(id))!.status).toBe('recibida');
   });
 
   it('lists, shows, summarises and exports for staff, recording who did it', async () => {
@@ -223,7 +223,7 @@ describe('staff tools', () => {
     const upload = calls.find((c) => c.method === 'upload')!;
     expect(String(upload.body.content)).toContain(id);
     expect(String(upload.body.content).split('\n')[0]).not.toMatch(/contact/);
-    const actions = server.store.list().length && (await import('node:fs')).readFileSync(server.dbFile, 'utf8');
+    const actions = (await server.store.list()).length && (await import('node:fs')).readFileSync(server.dbFile, 'utf8');
     expect(actions).toMatch(/"actor":"slack:USTAFF","action":"export_open_data"/);
   });
 
@@ -266,8 +266,8 @@ describe('staff tools', () => {
   it('changes a status with a reasoned answer that the citizen sees on their next message', async () => {
     const changed = await slash(STAFF, `estado ${id} seleccionada Se trabajará en la mesa de transparencia.`);
     expect(String(changed.body.text)).toMatch(/quedó \*seleccionada\*/);
-    expect(server.store.get(id)).toMatchObject({ status: 'seleccionada', answer: 'Se trabajará en la mesa de transparencia.' });
-    expect(server.store.get(id)!.history.at(-1)!.by).toBe('slack:USTAFF');
+    expect((await server.store.get(id))).toMatchObject({ status: 'seleccionada', answer: 'Se trabajará en la mesa de transparencia.' });
+    expect((await server.store.get(id))!.history.at(-1)!.by).toBe('slack:USTAFF');
     const next = await ask('UVECINA', 'hola');
     const notice = posts().filter((c) => c.body.thread_ts === next.body.thread_ts)[0]!;
     expect(textOf(notice)).toMatch(/seleccionada[\s\S]*mesa de transparencia/);
@@ -275,6 +275,6 @@ describe('staff tools', () => {
     const before = responses().length;
     await click(STAFF, 'cabildo_status_en_revision', `${id}|en_revision`);
     await until(() => responses()[before], 'status button response');
-    expect(server.store.get(id)!.status).toBe('en_revision');
+    expect((await server.store.get(id))!.status).toBe('en_revision');
   });
 });

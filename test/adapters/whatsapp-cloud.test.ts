@@ -137,7 +137,7 @@ describe('WhatsApp Cloud API webhook', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(sent.filter((m) => m.to === phone).length).toBe(before + 1);
     expect(bodyOf(replies[0]!)).toContain('(3/8)');
-    const state = server.store.session(server.engine.userKey('whatsapp', phone));
+    const state = (await server.store.session(server.engine.userKey('whatsapp', phone)));
     expect(state?.form === 'proposal' && state.draft.problem).toBe('En mi comuna nadie entiende\nen qué se gasta el presupuesto municipal');
   });
 

@@ -113,8 +113,8 @@ describe('whatsapp-web.js adapter', () => {
     await say(chat, '2'); // "No" to contact details, by number
     const done = await say(chat, '1'); // "Confirmar"
     expect(done).toMatch(/GA-2027-000001/);
-    expect(store.get('GA-2027-000001')!.problem).toBe('Nadie entiende\nen qué se gasta el presupuesto municipal');
-    expect(JSON.stringify(store.list())).not.toContain('56933333333');
+    expect((await store.get('GA-2027-000001'))!.problem).toBe('Nadie entiende\nen qué se gasta el presupuesto municipal');
+    expect(JSON.stringify((await store.list()))).not.toContain('56933333333');
   });
 
   it('retries start-up with backoff when offline, then serves', async () => {

@@ -51,10 +51,10 @@ describe('the public consultation of the draft plan', () => {
     expect(ana.text).toMatch(/1 de mayo de 2028/);
 
     const userKey = store.userKey('test', 'ana');
-    expect(store.opinionsOf(userKey).map((o) => o.vote)).toEqual(['agree', 'disagree', 'pass', 'agree', 'disagree', 'pass', 'agree', 'agree']);
-    expect(store.priorityOf(userKey)?.commitmentId).toBe('C3');
+    expect((await store.opinionsOf(userKey)).map((o) => o.vote)).toEqual(['agree', 'disagree', 'pass', 'agree', 'disagree', 'pass', 'agree', 'agree']);
+    expect((await store.priorityOf(userKey))?.commitmentId).toBe('C3');
     // Anonymous: the opinion holds the keyed hash only.
-    expect(JSON.stringify(store.opinions())).not.toContain('ana');
+    expect(JSON.stringify((await store.opinions()))).not.toContain('ana');
   });
 
   it('resumes after a restart at the first unanswered commitment, and a new vote replaces the old one', async () => {
@@ -145,10 +145,10 @@ describe('the public consultation of the draft plan', () => {
     await ana.send('borrar mis datos');
     await ana.send('1');
     const key = store.userKey('test', 'ana');
-    expect(store.opinionsOf(key)[0]!.comment).not.toContain('1111');
+    expect((await store.opinionsOf(key))[0]!.comment).not.toContain('1111');
     await ana.send('borrar mis datos');
     await ana.send('2');
-    expect(store.opinionsOf(key)).toEqual([]);
+    expect((await store.opinionsOf(key))).toEqual([]);
   });
 
   it('invites the authors of the proposals a commitment integrates, once', async () => {
@@ -172,7 +172,7 @@ describe('the public consultation of the draft plan', () => {
     const people = Array.from({ length: 200 }, (_, i) => person(engine, `p${i}`));
     await Promise.all(people.map((p) => p.send('opinar el borrador')));
     await Promise.all(people.map((p, i) => p.send(['de acuerdo', 'en desacuerdo', 'paso'][i % 3]!)));
-    const c1 = store.opinions('C1');
+    const c1 = (await store.opinions('C1'));
     expect(c1).toHaveLength(200);
     expect(c1.filter((o) => o.vote === 'agree')).toHaveLength(67);
     expect(c1.filter((o) => o.vote === 'disagree')).toHaveLength(67);

@@ -30,7 +30,7 @@ describe('the deletion flow', () => {
     if (again.kind !== 'continue') throw new Error('expected the choice asked again');
     expect(again.state.asked).toBe(true);
     expect(await deletionFlow.next(ctx, again.state, '¿qué es la OGP?')).toEqual({ kind: 'leave' });
-    expect(ctx.store.byUser('k')[0]!.status).toBe('recibida');
+    expect((await ctx.store.byUser('k'))[0]!.status).toBe('recibida');
   });
 });
 
@@ -52,7 +52,7 @@ describe('the engine, for every flow', () => {
     await ana.send('enviar propuesta');
     await ana.send('cancelar');
     expect(ana.text).toMatch(/cancelé la propuesta/);
-    expect(store.session(engine.userKey('test', 'ana'))).toBeUndefined();
+    expect((await store.session(engine.userKey('test', 'ana')))).toBeUndefined();
   });
 
   it('drops a saved state of another version with a notice, instead of misreading it', async () => {

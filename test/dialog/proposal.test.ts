@@ -26,11 +26,11 @@ describe('proposal dialog', () => {
     expect(ana.text).toContain('Presupuesto comunal en lenguaje claro');
     expect(ana.text).toContain('Transparencia, Rendición de cuentas');
     expect(ana.text).toContain('Anónima');
-    expect(store.list()).toHaveLength(0);
+    expect((await store.list())).toHaveLength(0);
     await ana.send('confirmar');
     expect(ana.text).toMatch(/GA-2027-000001/);
     expect(ana.text).toMatch(/30 de noviembre de 2027/);
-    const [stored] = store.list();
+    const [stored] = (await store.list());
     expect(stored).toMatchObject({ id: 'GA-2027-000001', status: 'recibida', territory: 'Renca', pillars: ['transparency', 'accountability'], consent: false });
     expect(stored!.contact).toBeUndefined();
   });
@@ -49,7 +49,7 @@ describe('proposal dialog', () => {
     await ana.send('Camila.Rojas@Correo.cl');
     expect(ana.text).toContain('Camila Rojas, camila.rojas@correo.cl');
     await ana.send('confirmar');
-    expect(store.list()[0]!.contact).toEqual({ name: 'Camila Rojas', email: 'camila.rojas@correo.cl' });
+    expect((await store.list())[0]!.contact).toEqual({ name: 'Camila Rojas', email: 'camila.rojas@correo.cl' });
   });
 
   it('cancels anywhere without storing anything', async () => {
@@ -58,8 +58,8 @@ describe('proposal dialog', () => {
     await fillForm(ana, PROPOSAL_ANSWERS.slice(0, 3));
     await ana.send('cancelar');
     expect(ana.text).toMatch(/cancelé/);
-    expect(store.list()).toHaveLength(0);
-    expect(store.session(store.userKey('test', 'ana'))).toBeUndefined();
+    expect((await store.list())).toHaveLength(0);
+    expect((await store.session(store.userKey('test', 'ana')))).toBeUndefined();
     await ana.send('qué es la transparencia');
     expect(ana.last.intent).toBe('pillar.transparency');
     await ana.send('cancelar');
@@ -77,7 +77,7 @@ describe('proposal dialog', () => {
     for (const a of PROPOSAL_ANSWERS.slice(2)) await ana.send(a);
     await ana.send('no');
     await ana.send('confirmar');
-    expect(store.list()[0]!.problem).toBe('El presupuesto se publica en un PDF que nadie puede leer');
+    expect((await store.list())[0]!.problem).toBe('El presupuesto se publica en un PDF que nadie puede leer');
   });
 
   it('edits one field from the summary, by number or by name, and returns to the summary', async () => {
@@ -95,7 +95,7 @@ describe('proposal dialog', () => {
     await ana.send('título');
     await ana.send('Presupuestos abiertos para todos');
     await ana.send('confirmar');
-    expect(store.list()[0]).toMatchObject({ title: 'Presupuestos abiertos para todos', territory: 'Región de Ñuble' });
+    expect((await store.list())[0]).toMatchObject({ title: 'Presupuestos abiertos para todos', territory: 'Región de Ñuble' });
   });
 
   it('answers a knowledge question asked mid-dialog, then asks the pending question again', async () => {
@@ -164,7 +164,7 @@ describe('proposal dialog', () => {
     for (const a of PROPOSAL_ANSWERS.slice(4)) await ana.send(a);
     await ana.send('no');
     await ana.send('confirmar');
-    expect(second.store.list()[0]!.description).toBe(PROPOSAL_ANSWERS[2]);
+    expect((await second.store.list())[0]!.description).toBe(PROPOSAL_ANSWERS[2]);
     await second.store.close();
   });
 

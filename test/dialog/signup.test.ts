@@ -42,7 +42,7 @@ describe('work-table sign-up', () => {
     expect(ana.text).toMatch(/¡Listo, Ana Pérez! Quedaste inscrita o inscrito en \*\*M2 · Participación ciudadana y territorios\*\*/);
     expect(ana.text).toMatch(/9 de diciembre de 2027, 18:00 h\nLugar: Centro Cultural Gabriela Mistral/);
     const code = /\*\*(M2-[A-Z0-9]{4})\*\*/.exec(ana.last.replies[0]!.text)![1]!;
-    const stored = store.signUps('M2');
+    const stored = (await store.signUps('M2'));
     expect(stored).toEqual([expect.objectContaining({ code, name: 'Ana Pérez', email: 'ana@correo.cl', status: 'confirmed' })]);
     expect(stored[0]!.userKey).not.toContain('ana');
 
@@ -56,7 +56,7 @@ describe('work-table sign-up', () => {
     expect(ana.text).toMatch(/Inscripciones en mesas de trabajo:\n- \*\*M2-/);
     await ana.send(`cancelar inscripción ${code.toLowerCase()}`);
     expect(ana.text).toMatch(/Cancelé tu inscripción/);
-    expect(store.signUps('M2')).toEqual([]);
+    expect((await store.signUps('M2'))).toEqual([]);
     await ana.send('cancelar inscripción M2-ZZZZ');
     expect(ana.text).toMatch(/No encontré una inscripción tuya con el código M2-ZZZZ/);
   });
@@ -68,7 +68,7 @@ describe('work-table sign-up', () => {
     await ana.send('M1');
     await ana.send('no');
     expect(ana.text).toMatch(/no guardé nada/);
-    expect(store.signUps('M1')).toEqual([]);
+    expect((await store.signUps('M1'))).toEqual([]);
   });
 
   it('re-asks an empty or emoji-only name with its reason', async () => {
@@ -93,12 +93,12 @@ describe('work-table sign-up', () => {
     await bea.send('Beatriz');
     await bea.send('+56 9 8765 4321');
     expect(bea.text).toMatch(/está llena, así que quedaste en la \*\*lista de espera\*\* \(lugar 1\)/);
-    const waiting = store.signUps('M3').at(-1)!;
+    const waiting = (await store.signUps('M3')).at(-1)!;
     expect(waiting).toMatchObject({ status: 'waitlist', phone: '+56987654321', name: 'Beatriz' });
 
-    const first = store.signUps('M3')[0]!;
+    const first = (await store.signUps('M3'))[0]!;
     await store.cancelSignUp(first.userKey, first.code, clock.now());
-    expect(store.signUps('M3').at(-1)!.status).toBe('confirmed');
+    expect((await store.signUps('M3')).at(-1)!.status).toBe('confirmed');
     await bea.send('hola');
     expect(bea.text).toMatch(new RegExp(`¡Se liberó un cupo! Ya tienes lugar en \\*\\*M3 · Rendición de cuentas en municipios\\*\\* \\(código \\*\\*${waiting.code}\\*\\*\\)`));
   });
@@ -119,11 +119,11 @@ describe('work-table sign-up', () => {
     const ana = person(engine);
     await signUp(ana, 'M4', 'Ana', 'ana@correo.cl');
     for (let i = 0; i < 25; i++) await store.signUp({ tableId: 'M4', userKey: `k${i}`, channel: 'test', name: `P${i}`, email: `p${i}@x.cl` }, 25, clock.now());
-    expect(store.signUps('M4').filter((x) => x.status === 'waitlist')).toHaveLength(1);
+    expect((await store.signUps('M4')).filter((x) => x.status === 'waitlist')).toHaveLength(1);
     await ana.send('borrar mis datos');
     await ana.send('1');
-    expect(JSON.stringify(store.signUps('M4'))).not.toContain('ana@correo.cl');
-    expect(store.signUps('M4').every((x) => x.status === 'confirmed')).toBe(true);
+    expect(JSON.stringify((await store.signUps('M4')))).not.toContain('ana@correo.cl');
+    expect((await store.signUps('M4')).every((x) => x.status === 'confirmed')).toBe(true);
   });
 
   it('after the deadline, says sign-up closed', async () => {
@@ -140,8 +140,8 @@ describe('work-table sign-up', () => {
     const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => store.signUp({ tableId: 'M1', userKey: `k${i}`, channel: 'test', name: `P${i}`, email: `p${i}@x.cl` }, 10, now)));
     expect(outcomes.filter((o) => o.signUp.status === 'confirmed')).toHaveLength(10);
     expect(outcomes.filter((o) => o.signUp.status === 'waitlist').map((o) => o.position).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    expect(store.signUps('M1')).toHaveLength(50);
-    expect(new Set(store.signUps('M1').map((x) => x.code)).size).toBe(50);
+    expect((await store.signUps('M1'))).toHaveLength(50);
+    expect(new Set((await store.signUps('M1')).map((x) => x.code)).size).toBe(50);
   });
 
   it.each([

@@ -64,7 +64,7 @@ describe.skipIf(!available)('web chat in Chromium', () => {
     await page.getByText(/GA-2027-\d{6}/).last().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(800); // let Web Chat finish scrolling to the newest message
     await page.screenshot({ path: join(ROOT, 'screenshots', 'webchat-submitted.png') });
-    expect(server.store.list()[0]!.channel).toBe('webchat');
+    expect((await server.store.list())[0]!.channel).toBe('webchat');
     await page.close();
   });
 

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { loadContent, type Content } from '../../src/content/load.js';
 import { openMemoryStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/port.js';
 import type { Reply, TurnResult } from '../../src/types.js';
 import { unescapeMarkdown } from '../../src/text/markdown.js';
 

@@ -1,4 +1,4 @@
-import type { NewProposal } from '../../src/store/store.js';
+import type { NewProposal } from '../../src/store/port.js';
 
 /** A valid proposal for store-level tests. */
 export const sample = (n: number, userKey = 'k'): NewProposal => ({

@@ -80,13 +80,13 @@ describe('borrar mis datos', () => {
     const { engine, store } = await testEngine();
     const juana = person(engine, 'juana');
     const id = await fileWithPersonalData(juana, true);
-    expect(store.get(id)!.contact?.email).toBe('juana.soto@correo.cl');
+    expect((await store.get(id))!.contact?.email).toBe('juana.soto@correo.cl');
     await juana.send('borrar mis datos');
     expect(juana.text).toMatch(/Solo mi contacto/);
     expect(juana.text).toMatch(/Retirar propuestas/);
     await juana.send('Solo mi contacto');
     expect(juana.text).toMatch(/Borré tus datos de contacto y oculté/);
-    const p = store.get(id)!;
+    const p = (await store.get(id))!;
     expect(p.contact).toBeUndefined();
     expect(p.status).toBe('recibida');
     for (const secret of PERSONAL) expect(JSON.stringify(p)).not.toContain(secret);
@@ -100,7 +100,7 @@ describe('borrar mis datos', () => {
     const id = await fileWithPersonalData(juana, true);
     await juana.send('quiero borrar mis datos');
     await juana.send('2');
-    const p = store.get(id)!;
+    const p = (await store.get(id))!;
     expect(p.status).toBe('retirada');
     expect(p.userKey).toBeUndefined();
     for (const secret of PERSONAL) expect(JSON.stringify(p)).not.toContain(secret);

@@ -165,14 +165,14 @@ describe('citizen text never becomes Slack markup', () => {
     await ask(citizen, 'no');
     const done = await ask(citizen, 'confirmar');
     const id = /GA-\d{4}-\d{6}/.exec(textOf(done))![0];
-    expect(server.store.get(id)!.title).toBe(EVIL);
+    expect((await server.store.get(id))!.title).toBe(EVIL);
 
     const announcement = await until(() => posts().find((c) => c.body.channel === 'CSTAFF' && textOf(c).includes(id)), 'announcement');
     const shown = await slash(STAFF, `ver ${id}`);
     const list = await slash(STAFF, 'propuestas');
     const summary = await slash(STAFF, 'resumen');
     const answered = await slash(STAFF, `estado ${id} seleccionada Respuesta: ${EVIL}`);
-    expect(server.store.get(id)!.answer).toBe(`Respuesta: ${EVIL}`);
+    expect((await server.store.get(id))!.answer).toBe(`Respuesta: ${EVIL}`);
     const shownAgain = await slash(STAFF, `ver ${id}`);
     const beforeNotice = posts().length;
     await ask(citizen, 'hola');
@@ -200,8 +200,8 @@ describe('citizen text never becomes Slack markup', () => {
 
 describe('signed requests are acted on once', () => {
   it('a replayed slash command changes the status once and the replay gets an empty 200', async () => {
-    const id = server.store.list()[0]!.id;
-    const history = server.store.get(id)!.history.length;
+    const id = (await server.store.list())[0]!.id;
+    const history = (await server.store.get(id))!.history.length;
     const before = responses().length;
     const captured = captureForm(slashFields(STAFF, `estado ${id} no_seleccionada`));
     const first = await send(captured);
@@ -211,7 +211,7 @@ describe('signed requests are acted on once', () => {
     expect(await replay.text()).toBe('');
     await settle();
     expect(responses().length - before).toBe(1);
-    expect(server.store.get(id)!.history.length).toBe(history + 1);
+    expect((await server.store.get(id))!.history.length).toBe(history + 1);
   });
 
   it('a replayed button click is answered once', async () => {

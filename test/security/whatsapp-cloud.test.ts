@@ -224,7 +224,7 @@ describe('deliveries out of order', () => {
     expect(await post(single, envelope([text(p, problem!, T0 + 5), text(p, title!, T0 + 4)]))).toBe(200);
     await sentTo(p, 3);
     await new Promise((r) => setTimeout(r, 200));
-    const state = single.store.session(single.engine.userKey('whatsapp', p));
+    const state = (await single.store.session(single.engine.userKey('whatsapp', p)));
     expect(state?.form === 'proposal' && state.draft).toMatchObject({ title, problem });
   });
 
@@ -236,7 +236,7 @@ describe('deliveries out of order', () => {
     expect(await post(joining, envelope([text(p, 'en qué se gasta el presupuesto municipal', T0 + 2)]))).toBe(200);
     expect(await post(joining, envelope([text(p, 'lo que nadie explica', T0 + 3), text(p, 'En mi comuna nadie entiende', T0 + 1)]))).toBe(200);
     await sentTo(p, before + 1);
-    const state = joining.store.session(joining.engine.userKey('whatsapp', p));
+    const state = await joining.store.session(joining.engine.userKey('whatsapp', p));
     expect(state?.form === 'proposal' && state.draft.problem).toBe('En mi comuna nadie entiende\nen qué se gasta el presupuesto municipal\nlo que nadie explica');
   });
 });

@@ -67,7 +67,7 @@ describe('store files', () => {
     await expect(openFileStore(file)).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringMatching(/sessions/) });
     writeFileSync(sessionsFileFor(file), JSON.stringify({ v: 1, sessions: { a: { v: 0, form: 'proposal', old: true } } }));
     const store = await openFileStore(file);
-    expect(store.session('a')).toMatchObject({ v: 0 });
+    expect((await store.session('a'))).toMatchObject({ v: 0 });
     await store.close();
   });
 

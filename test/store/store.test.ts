@@ -50,7 +50,7 @@ describe('file store', () => {
 
     // The dead process's lock does not keep the next one out.
     const reopened = await openFileStore(file);
-    expect(reopened.list().length).toBeGreaterThanOrEqual(acknowledged.length);
+    expect((await reopened.list()).length).toBeGreaterThanOrEqual(acknowledged.length);
     await reopened.close();
   });
 

@@ -81,7 +81,7 @@ export function createWhatsAppCloudAdapter(engine: Engine, settings: WhatsAppClo
 
   async function pushNotices(): Promise<void> {
     const t = now();
-    for (const { channel, userKey } of engine.pendingNoticeKeys()) {
+    for (const { channel, userKey } of await engine.pendingNoticeKeys()) {
       const person = people.get(userKey);
       if (channel !== WHATSAPP_CHANNEL || !person || t - person.lastInbound >= SERVICE_WINDOW_MS) continue;
       await sends.run(userKey, async () => send(person.phone, await engine.takeNotices(WHATSAPP_CHANNEL, person.phone)));

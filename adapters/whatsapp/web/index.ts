@@ -142,12 +142,15 @@ export function createWhatsAppWebAdapter(engine: Engine, client: WebClient, opti
     joiner.push(message.from, message.body);
   });
 
-  const noticeTimer = setInterval(() => {
-    for (const { channel, userKey } of engine.pendingNoticeKeys()) {
+  async function pushNotices(): Promise<void> {
+    for (const { channel, userKey } of await engine.pendingNoticeKeys()) {
       const person = people.get(userKey);
       if (channel !== WHATSAPP_CHANNEL || !person) continue;
       void sends.run(userKey, async () => send(person.chatId, await engine.takeNotices(WHATSAPP_CHANNEL, userIdOf(person.chatId))));
     }
+  }
+  const noticeTimer = setInterval(() => {
+    pushNotices().catch((error: unknown) => logger.error({ channel: WHATSAPP_CHANNEL, err: String(error) }, 'notice delivery failed'));
   }, options.noticeIntervalMs);
   noticeTimer.unref();
 

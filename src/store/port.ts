@@ -1,0 +1,146 @@
+/**
+ * The store as a port: everything the engine, the flows, the adapters, the staff tools and the
+ * exports need, async throughout, so an implementation may live in this process (memory, the
+ * JSON file) or in a database. Nothing outside `src/store/` knows which one it has; one contract
+ * suite (test/store/contract.ts) holds every implementation to the same behaviour.
+ */
+import type {
+  AuditEntry,
+  Contact,
+  DialogState,
+  ErasureScope,
+  Notice,
+  Opinion,
+  Priority,
+  Proposal,
+  ProposalFields,
+  ProposalStatus,
+  SignUp,
+  Vote,
+} from '../types.js';
+import type { UserKeyer } from './user-key.js';
+
+export interface WriteFailure {
+  at: string;
+  message: string;
+}
+
+/** Whether the store can take writes: `/healthz` reports it. */
+export interface StoreHealth {
+  ok: boolean;
+  /** The last failed write, while no write since has succeeded. */
+  lastWriteError?: WriteFailure;
+  /** Why the store cannot be written right now (e.g. its folder became read-only). */
+  problem?: string;
+}
+
+export interface NewProposal extends ProposalFields {
+  channel: string;
+  userKey: string;
+  consent: boolean;
+  contact?: Contact;
+  /** The dialog filing it: submitting the same dialog again returns the proposal already filed. */
+  dialogId?: string;
+}
+
+export interface ProposalFilter {
+  status?: ProposalStatus;
+  /** Matched without case or accents, as a substring of the territory. */
+  territory?: string;
+}
+
+/** What a staff status change did. */
+export type StatusOutcome = { kind: 'changed'; proposal: Proposal } | { kind: 'not_found' } | { kind: 'withdrawn' };
+
+/** Everything the store holds about one person, for "mis datos". */
+export interface UserData {
+  proposals: Proposal[];
+  session?: DialogState;
+  notices: Notice[];
+  opinions: Opinion[];
+  priority?: Priority;
+  signups: SignUp[];
+}
+
+export interface NewSignUp {
+  tableId: string;
+  userKey: string;
+  channel: string;
+  name: string;
+  email?: string;
+  phone?: string;
+}
+
+/** What a sign-up did: the person's place (new, or the one they already had), and their place in line. */
+export interface SignUpOutcome {
+  signUp: SignUp;
+  existing: boolean;
+  /** 1-based place on the waitlist, for a waitlisted sign-up. */
+  position?: number;
+}
+
+/** A draft-consultation invitation: the author of `proposalId`, whose proposal `commitmentId` integrates. */
+export interface Invitation {
+  proposalId: string;
+  commitmentId: string;
+}
+
+export interface Store {
+  /** The keyed hash that stands for a channel user everywhere in the store (computed here, never stored raw). */
+  readonly userKey: UserKeyer;
+
+  session(userKey: string): Promise<DialogState | undefined>;
+  setSession(userKey: string, state: DialogState | undefined): Promise<void>;
+
+  /**
+   * Stores a proposal under the next tracking number of `year`; resolves once durable. A second
+   * submission of the same dialog returns the proposal already filed.
+   */
+  submit(input: NewProposal, now: Date, year?: number): Promise<Proposal>;
+  get(id: string): Promise<Proposal | undefined>;
+  /** Proposals, newest first. */
+  list(filter?: ProposalFilter): Promise<Proposal[]>;
+  /** A person's proposals, newest first. */
+  byUser(userKey: string): Promise<Proposal[]>;
+  /** A staff status change, recorded in the audit trail, with a notice for the citizen. */
+  setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<StatusOutcome>;
+  /** Records a staff action that changes nothing else (a listing, an export). */
+  audit(entry: AuditEntry): Promise<void>;
+
+  hasNotices(userKey: string): Promise<boolean>;
+  /** Removes and returns the notices waiting for a person: each is taken once. */
+  takeNotices(userKey: string): Promise<Notice[]>;
+  /** Every notice waiting, for channels that can write first. */
+  pendingNotices(): Promise<Notice[]>;
+
+  userData(userKey: string): Promise<UserData>;
+  /** Forgets a person (see ErasureScope); returns how many proposals changed. */
+  eraseUser(userKey: string, scope: ErasureScope, now: Date): Promise<number>;
+
+  /** A vote on a commitment; a second vote on the same one replaces the first (and its comment). */
+  vote(userKey: string, commitmentId: string, vote: Vote, now: Date): Promise<{ replaced: boolean }>;
+  comment(userKey: string, commitmentId: string, comment: string, now: Date): Promise<void>;
+  /** A person's opinions, in the order they gave them. */
+  opinionsOf(userKey: string): Promise<Opinion[]>;
+  /** Every opinion (on one commitment, when given), newest first. */
+  opinions(commitmentId?: string): Promise<Opinion[]>;
+  setPriority(userKey: string, commitmentId: string, now: Date): Promise<void>;
+  priorityOf(userKey: string): Promise<Priority | undefined>;
+  priorities(): Promise<Priority[]>;
+  /** Leaves one draft-consultation invitation per proposal, however often called; returns how many were new. */
+  invite(invitations: Invitation[], now: Date): Promise<number>;
+
+  /** A place at a table, or a place in line once `capacity` are taken; never both for two racers. */
+  signUp(input: NewSignUp, capacity: number, now: Date): Promise<SignUpOutcome>;
+  /** Deletes the person's sign-up with `code`; a freed place goes to the first in line, with a notice. */
+  cancelSignUp(userKey: string, code: string, now: Date): Promise<{ cancelled: SignUp; promoted?: SignUp } | undefined>;
+  signUpsOf(userKey: string): Promise<SignUp[]>;
+  /** A table's sign-ups in the order they came (the waitlist's order). */
+  signUps(tableId: string): Promise<SignUp[]>;
+  /** A reminder for every confirmed person of these tables not yet reminded; returns how many. */
+  remind(tableIds: string[], now: Date): Promise<number>;
+
+  health(): Promise<StoreHealth>;
+  /** Waits for every write in flight, then releases what the store holds. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,426 @@
+/**
+ * The store in PostgreSQL, for a large consultation or several instances on one database.
+ * Parameterised queries only; every change that must be all-or-nothing runs in a transaction;
+ * races that matter across instances (tracking numbers, the last place at a table, notices) are
+ * settled by the database (row locks, advisory locks, DELETE … RETURNING), never by this process.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { formatTrackingNumber } from '../nlu/rules.js';
+import { CabildoError } from '../errors.js';
+import { maskPersonalData } from '../privacy/mask.js';
+import type { AuditEntry, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
+import type { Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
+import type { UserKeyer } from './user-key.js';
+
+type Db = pg.Pool | pg.PoolClient;
+
+/** The fields a person wrote, scrubbed when they ask to be forgotten (as in the JSON store). */
+const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution'] as const;
+
+const fold = (s: string) => s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+
+export class PostgresStore implements Store {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly userKey: UserKeyer,
+  ) {}
+
+  /** Runs `work` in one transaction on one connection; rolls back on any error. */
+  private async tx<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async session(userKey: string): Promise<DialogState | undefined> {
+    const { rows } = await this.pool.query<{ state: DialogState }>('SELECT state FROM sessions WHERE user_key = $1', [userKey]);
+    return rows[0]?.state;
+  }
+
+  async setSession(userKey: string, state: DialogState | undefined): Promise<void> {
+    if (state) {
+      await this.pool.query('INSERT INTO sessions (user_key, state) VALUES ($1, $2) ON CONFLICT (user_key) DO UPDATE SET state = EXCLUDED.state', [userKey, state]);
+    } else {
+      await this.pool.query('DELETE FROM sessions WHERE user_key = $1', [userKey]);
+    }
+  }
+
+  async submit(input: NewProposal, now: Date, year: number = now.getUTCFullYear()): Promise<Proposal> {
+    if (input.dialogId) {
+      const filed = await this.byDialog(this.pool, input.dialogId);
+      if (filed) return filed;
+    }
+    try {
+      return await this.tx(async (db) => {
+        // The counter row stays locked until commit: numbers are sequential, and a failed
+        // insert rolls the counter back with it.
+        const { rows } = await db.query<{ last: number }>(
+          'INSERT INTO counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = counters.last + 1 RETURNING last',
+          [year],
+        );
+        const at = now.toISOString();
+        const proposal: Proposal = {
+          id: formatTrackingNumber(year, rows[0]!.last),
+          createdAt: at,
+          updatedAt: at,
+          channel: input.channel,
+          userKey: input.userKey,
+          title: input.title,
+          problem: input.problem,
+          description: input.description,
+          actors: input.actors,
+          components: input.components,
+          institution: input.institution,
+          pillars: input.pillars,
+          territory: input.territory,
+          consent: input.consent,
+          ...(input.consent && input.contact ? { contact: input.contact } : {}),
+          status: 'recibida',
+          history: [{ status: 'recibida', at, by: 'citizen' }],
+          ...(input.dialogId ? { dialogId: input.dialogId } : {}),
+        };
+        await insertProposal(db, proposal);
+        return proposal;
+      });
+    } catch (error) {
+      // Two confirmations of one dialog racing (two instances): the second finds the first's.
+      if ((error as { code?: string }).code === '23505' && input.dialogId) {
+        const filed = await this.byDialog(this.pool, input.dialogId);
+        if (filed) return filed;
+      }
+      throw error;
+    }
+  }
+
+  private async byDialog(db: Db, dialogId: string): Promise<Proposal | undefined> {
+    const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE dialog_id = $1', [dialogId]);
+    return rows[0]?.doc;
+  }
+
+  async get(id: string): Promise<Proposal | undefined> {
+    const { rows } = await this.pool.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1', [id]);
+    return rows[0]?.doc;
+  }
+
+  async list(filter: ProposalFilter = {}): Promise<Proposal[]> {
+    const { rows } = await this.pool.query<{ doc: Proposal }>(
+      'SELECT doc FROM proposals WHERE ($1::text IS NULL OR status = $1) ORDER BY seq DESC',
+      [filter.status ?? null],
+    );
+    const territory = filter.territory ? fold(filter.territory) : undefined;
+    return rows.map((r) => r.doc).filter((p) => !territory || fold(p.territory).includes(territory));
+  }
+
+  async byUser(userKey: string): Promise<Proposal[]> {
+    const { rows } = await this.pool.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE user_key = $1 ORDER BY seq DESC', [userKey]);
+    return rows.map((r) => r.doc);
+  }
+
+  async setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<StatusOutcome> {
+    return this.tx(async (db) => {
+      const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1 FOR UPDATE', [id]);
+      const proposal = rows[0]?.doc;
+      if (!proposal) return { kind: 'not_found' };
+      if (proposal.status === 'retirada') return { kind: 'withdrawn' };
+      const at = now.toISOString();
+      proposal.status = change.status;
+      proposal.updatedAt = at;
+      if (change.answer !== undefined) proposal.answer = change.answer;
+      proposal.history.push({ status: change.status, at, by: change.actor, ...(change.answer !== undefined ? { answer: change.answer } : {}) });
+      await updateProposal(db, proposal);
+      await db.query('INSERT INTO audit (entry) VALUES ($1)', [{ at, actor: change.actor, action: 'status', proposalId: id, detail: change.status }]);
+      if (proposal.userKey) await addNotice(db, { userKey: proposal.userKey, channel: proposal.channel, proposalId: id, createdAt: at });
+      return { kind: 'changed', proposal };
+    });
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.pool.query('INSERT INTO audit (entry) VALUES ($1)', [entry]);
+  }
+
+  async hasNotices(userKey: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM notices WHERE user_key = $1 LIMIT 1', [userKey]);
+    return rows.length > 0;
+  }
+
+  async takeNotices(userKey: string): Promise<Notice[]> {
+    // DELETE … RETURNING: whichever instance takes a notice, no other can take it too.
+    const { rows } = await this.pool.query<{ id: string; body: Notice }>('DELETE FROM notices WHERE user_key = $1 RETURNING id, body', [userKey]);
+    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.body);
+  }
+
+  async pendingNotices(): Promise<Notice[]> {
+    const { rows } = await this.pool.query<{ body: Notice }>('SELECT body FROM notices ORDER BY id');
+    return rows.map((r) => r.body);
+  }
+
+  async userData(userKey: string): Promise<UserData> {
+    const [proposals, session, notices, opinions, priority, signups] = await Promise.all([
+      this.byUser(userKey),
+      this.session(userKey),
+      this.pool.query<{ body: Notice }>('SELECT body FROM notices WHERE user_key = $1 ORDER BY id', [userKey]),
+      this.opinionsOf(userKey),
+      this.priorityOf(userKey),
+      this.signUpsOf(userKey),
+    ]);
+    return {
+      proposals,
+      ...(session ? { session } : {}),
+      notices: notices.rows.map((r) => r.body),
+      opinions,
+      ...(priority ? { priority } : {}),
+      signups,
+    };
+  }
+
+  async eraseUser(userKey: string, scope: ErasureScope, now: Date): Promise<number> {
+    return this.tx(async (db) => {
+      const at = now.toISOString();
+      const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE user_key = $1 FOR UPDATE', [userKey]);
+      for (const { doc: p } of rows) {
+        delete p.contact;
+        p.consent = false;
+        p.updatedAt = at;
+        for (const field of PERSON_TEXT) p[field] = maskPersonalData(p[field]);
+        if (scope === 'withdraw') {
+          delete p.userKey;
+          if (p.status !== 'retirada') {
+            p.status = 'retirada';
+            p.history.push({ status: 'retirada', at, by: 'citizen' });
+          }
+        }
+        await updateProposal(db, p);
+      }
+      await db.query('DELETE FROM notices WHERE user_key = $1', [userKey]);
+      const { rows: signups } = await db.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 ORDER BY seq', [userKey]);
+      for (const { doc } of signups) await release(db, doc, now);
+      if (scope === 'withdraw') {
+        await db.query('DELETE FROM opinions WHERE user_key = $1', [userKey]);
+        await db.query('DELETE FROM priorities WHERE user_key = $1', [userKey]);
+      } else {
+        const { rows: comments } = await db.query<{ commitment_id: string; comment: string }>(
+          'SELECT commitment_id, comment FROM opinions WHERE user_key = $1 AND comment IS NOT NULL',
+          [userKey],
+        );
+        for (const c of comments) {
+          await db.query('UPDATE opinions SET comment = $3 WHERE user_key = $1 AND commitment_id = $2', [userKey, c.commitment_id, maskPersonalData(c.comment)]);
+        }
+      }
+      await db.query('DELETE FROM sessions WHERE user_key = $1', [userKey]);
+      return rows.length;
+    });
+  }
+
+  async vote(userKey: string, commitmentId: string, vote: Vote, now: Date): Promise<{ replaced: boolean }> {
+    return this.tx(async (db) => {
+      // Delete and insert, not update: a new vote takes a new place in the person's order.
+      const removed = await db.query('DELETE FROM opinions WHERE user_key = $1 AND commitment_id = $2', [userKey, commitmentId]);
+      await db.query('INSERT INTO opinions (user_key, commitment_id, vote, at) VALUES ($1, $2, $3, $4)', [userKey, commitmentId, vote, now.toISOString()]);
+      return { replaced: (removed.rowCount ?? 0) > 0 };
+    });
+  }
+
+  async comment(userKey: string, commitmentId: string, comment: string, now: Date): Promise<void> {
+    const updated = await this.pool.query('UPDATE opinions SET comment = $3, at = $4 WHERE user_key = $1 AND commitment_id = $2', [userKey, commitmentId, comment, now.toISOString()]);
+    if (!updated.rowCount) throw new CabildoError('OPINION_NOT_FOUND', `No opinion on ${commitmentId} to comment on.`);
+  }
+
+  async opinionsOf(userKey: string): Promise<Opinion[]> {
+    const { rows } = await this.pool.query<OpinionRow>('SELECT * FROM opinions WHERE user_key = $1 ORDER BY seq', [userKey]);
+    return rows.map(toOpinion);
+  }
+
+  async opinions(commitmentId?: string): Promise<Opinion[]> {
+    const { rows } = await this.pool.query<OpinionRow>('SELECT * FROM opinions WHERE ($1::text IS NULL OR commitment_id = $1) ORDER BY seq DESC', [commitmentId ?? null]);
+    return rows.map(toOpinion);
+  }
+
+  async setPriority(userKey: string, commitmentId: string, now: Date): Promise<void> {
+    await this.tx(async (db) => {
+      await db.query('DELETE FROM priorities WHERE user_key = $1', [userKey]);
+      await db.query('INSERT INTO priorities (user_key, commitment_id, at) VALUES ($1, $2, $3)', [userKey, commitmentId, now.toISOString()]);
+    });
+  }
+
+  async priorityOf(userKey: string): Promise<Priority | undefined> {
+    const { rows } = await this.pool.query<PriorityRow>('SELECT * FROM priorities WHERE user_key = $1', [userKey]);
+    return rows[0] ? toPriority(rows[0]) : undefined;
+  }
+
+  async priorities(): Promise<Priority[]> {
+    const { rows } = await this.pool.query<PriorityRow>('SELECT * FROM priorities ORDER BY seq');
+    return rows.map(toPriority);
+  }
+
+  async invite(invitations: Invitation[], now: Date): Promise<number> {
+    return this.tx(async (db) => {
+      let count = 0;
+      for (const { proposalId, commitmentId } of invitations) {
+        const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1', [proposalId]);
+        const p = rows[0]?.doc;
+        if (!p) continue;
+        const fresh = await db.query('INSERT INTO invited (proposal_id) VALUES ($1) ON CONFLICT DO NOTHING', [proposalId]);
+        if (!fresh.rowCount || !p.userKey || p.status === 'retirada') continue;
+        await addNotice(db, { userKey: p.userKey, channel: p.channel, proposalId, createdAt: now.toISOString(), kind: 'draft_open', commitmentId });
+        count++;
+      }
+      return count;
+    });
+  }
+
+  async signUp(input: NewSignUp, capacity: number, now: Date): Promise<SignUpOutcome> {
+    return this.tx(async (db) => {
+      // One table at a time, across every instance: the count and the insert cannot interleave.
+      await lockTable(db, input.tableId);
+      const { rows: mine } = await db.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 AND table_id = $2', [input.userKey, input.tableId]);
+      if (mine[0]) return { signUp: mine[0].doc, existing: true, ...(await position(db, mine[0].doc)) };
+      const { rows: taken } = await db.query<{ n: string }>("SELECT count(*) AS n FROM signups WHERE table_id = $1 AND doc->>'status' = 'confirmed'", [input.tableId]);
+      const at = now.toISOString();
+      const signUp: SignUp = {
+        code: newCode(input.tableId),
+        tableId: input.tableId,
+        userKey: input.userKey,
+        channel: input.channel,
+        name: input.name,
+        ...(input.email ? { email: input.email } : {}),
+        ...(input.phone ? { phone: input.phone } : {}),
+        status: Number(taken[0]!.n) < capacity ? 'confirmed' : 'waitlist',
+        createdAt: at,
+        updatedAt: at,
+      };
+      await db.query('INSERT INTO signups (code, table_id, user_key, doc) VALUES ($1, $2, $3, $4)', [signUp.code, signUp.tableId, signUp.userKey, signUp]);
+      return { signUp, existing: false, ...(await position(db, signUp)) };
+    });
+  }
+
+  async cancelSignUp(userKey: string, code: string, now: Date): Promise<{ cancelled: SignUp; promoted?: SignUp } | undefined> {
+    return this.tx(async (db) => {
+      const { rows } = await db.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 AND code = $2', [userKey, code.toUpperCase()]);
+      const signUp = rows[0]?.doc;
+      if (!signUp) return undefined;
+      await lockTable(db, signUp.tableId);
+      const promoted = await release(db, signUp, now);
+      return { cancelled: signUp, ...(promoted ? { promoted } : {}) };
+    });
+  }
+
+  async signUpsOf(userKey: string): Promise<SignUp[]> {
+    const { rows } = await this.pool.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 ORDER BY seq', [userKey]);
+    return rows.map((r) => r.doc);
+  }
+
+  async signUps(tableId: string): Promise<SignUp[]> {
+    const { rows } = await this.pool.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE table_id = $1 ORDER BY seq', [tableId]);
+    return rows.map((r) => r.doc);
+  }
+
+  async remind(tableIds: string[], now: Date): Promise<number> {
+    return this.tx(async (db) => {
+      const { rows } = await db.query<{ doc: SignUp }>(
+        `UPDATE signups SET doc = jsonb_set(doc, '{reminded}', 'true')
+         WHERE table_id = ANY($1) AND doc->>'status' = 'confirmed' AND NOT coalesce((doc->>'reminded')::boolean, false)
+         RETURNING doc`,
+        [tableIds],
+      );
+      for (const { doc } of rows) {
+        await addNotice(db, { userKey: doc.userKey, channel: doc.channel, createdAt: now.toISOString(), kind: 'table_reminder', tableId: doc.tableId, code: doc.code });
+      }
+      return rows.length;
+    });
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      await this.pool.query('SELECT 1');
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, problem: `the database does not answer (${(error as Error).message})` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function insertProposal(db: Db, p: Proposal): Promise<void> {
+  await db.query('INSERT INTO proposals (id, user_key, status, dialog_id, doc) VALUES ($1, $2, $3, $4, $5)', [p.id, p.userKey ?? null, p.status, p.dialogId ?? null, p]);
+}
+
+async function updateProposal(db: Db, p: Proposal): Promise<void> {
+  await db.query('UPDATE proposals SET user_key = $2, status = $3, doc = $4 WHERE id = $1', [p.id, p.userKey ?? null, p.status, p]);
+}
+
+async function addNotice(db: Db, notice: Notice): Promise<void> {
+  await db.query('INSERT INTO notices (user_key, body) VALUES ($1, $2)', [notice.userKey, notice]);
+}
+
+/** A transaction-scoped lock on one work table (released at commit or rollback). */
+async function lockTable(db: Db, tableId: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('cabildo-table:' || $1))", [tableId]);
+}
+
+async function position(db: Db, signUp: SignUp): Promise<{ position?: number }> {
+  if (signUp.status !== 'waitlist') return {};
+  const { rows } = await db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM signups WHERE table_id = $1 AND doc->>'status' = 'waitlist' AND seq <= (SELECT seq FROM signups WHERE code = $2)",
+    [signUp.tableId, signUp.code],
+  );
+  return { position: Number(rows[0]!.n) };
+}
+
+/** Deletes a sign-up and gives a place it held to the first in line, with a notice. */
+async function release(db: Db, signUp: SignUp, now: Date): Promise<SignUp | undefined> {
+  await db.query('DELETE FROM signups WHERE code = $1', [signUp.code]);
+  if (signUp.status !== 'confirmed') return undefined;
+  const { rows } = await db.query<{ doc: SignUp }>(
+    "SELECT doc FROM signups WHERE table_id = $1 AND doc->>'status' = 'waitlist' ORDER BY seq LIMIT 1 FOR UPDATE",
+    [signUp.tableId],
+  );
+  const next = rows[0]?.doc;
+  if (!next) return undefined;
+  next.status = 'confirmed';
+  next.updatedAt = now.toISOString();
+  await db.query('UPDATE signups SET doc = $2 WHERE code = $1', [next.code, next]);
+  await addNotice(db, { userKey: next.userKey, channel: next.channel, createdAt: now.toISOString(), kind: 'table_promoted', tableId: next.tableId, code: next.code });
+  return next;
+}
+
+function newCode(tableId: string): string {
+  // No 0/O or 1/I: codes are read aloud and typed on phones. 32^4 codes per table; a clash
+  // fails the insert on the primary key rather than overwriting anyone.
+  const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+  return `${tableId}-${Array.from(randomBytes(4), (b) => alphabet[b % alphabet.length]).join('')}`;
+}
+
+interface OpinionRow {
+  user_key: string;
+  commitment_id: string;
+  vote: Vote;
+  comment: string | null;
+  at: Date;
+}
+
+function toOpinion(r: OpinionRow): Opinion {
+  return { commitmentId: r.commitment_id, userKey: r.user_key, vote: r.vote, ...(r.comment !== null ? { comment: r.comment } : {}), at: r.at.toISOString() };
+}
+
+interface PriorityRow {
+  user_key: string;
+  commitment_id: string;
+  at: Date;
+}
+
+function toPriority(r: PriorityRow): Priority {
+  return { userKey: r.user_key, commitmentId: r.commitment_id, at: r.at.toISOString() };
+}

@@ -1,0 +1,33 @@
+import { afterAll } from 'vitest';
+import { openPostgresStore } from '../../src/store/open-postgres.js';
+import type { Store } from '../../src/store/port.js';
+import { freshDatabase, pgSkipReason } from '../helpers/postgres.js';
+import { storeContract } from './contract.js';
+
+const SECRET = 'contract-secret-0123456789';
+const databases = new WeakMap<Store, string>();
+const drops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const drop of drops) await drop();
+});
+
+storeContract(
+  'PostgreSQL',
+  {
+    async open() {
+      const db = await freshDatabase();
+      drops.push(db.drop);
+      const store = await openPostgresStore(db.url, { secret: SECRET });
+      databases.set(store, db.url);
+      return store;
+    },
+    async reopen(store) {
+      const url = databases.get(store)!;
+      await store.close();
+      const again = await openPostgresStore(url, { secret: SECRET });
+      databases.set(again, url);
+      return again;
+    },
+  },
+  pgSkipReason ? { skip: pgSkipReason } : {},
+);
