@@ -10,6 +10,7 @@ import { check } from './check.js';
 import { classify } from './classify.js';
 import { draftResults } from './draft.js';
 import { exportSignUps, listTables } from './tables.js';
+import { migrateStore } from './store.js';
 import { exportProposals, listProposals, setProposalStatus, showProposal } from './proposals.js';
 
 const program = new Command('cabildo').description('Cabildo: open-government Q&A and proposal intake').showHelpAfterError();
@@ -61,6 +62,13 @@ tables
   .description("a table's sign-ups with contact details (recorded in the audit trail)")
   .option('--format <format>', 'csv or json', 'csv')
   .action((table: string, o: { format: string }) => exportSignUps(table, o.format));
+
+const storeCommand = program.command('store').description('the store itself');
+storeCommand
+  .command('migrate')
+  .description('copy the JSON store (CABILDO_DB, or the default file) into PostgreSQL; running it again changes nothing')
+  .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user@host:5432/db')
+  .action((o: { to: string }) => migrateStore(o.to));
 
 program
   .command('check')

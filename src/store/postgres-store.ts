@@ -27,7 +27,7 @@ export class PostgresStore implements Store {
   ) {}
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
-  private async tx<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -61,7 +61,7 @@ export class PostgresStore implements Store {
       if (filed) return filed;
     }
     try {
-      return await this.tx(async (db) => {
+      return await this.transaction(async (db) => {
         // The counter row stays locked until commit: numbers are sequential, and a failed
         // insert rolls the counter back with it.
         const { rows } = await db.query<{ last: number }>(
@@ -127,7 +127,7 @@ export class PostgresStore implements Store {
   }
 
   async setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<StatusOutcome> {
-    return this.tx(async (db) => {
+    return this.transaction(async (db) => {
       const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1 FOR UPDATE', [id]);
       const proposal = rows[0]?.doc;
       if (!proposal) return { kind: 'not_found' };
@@ -184,7 +184,7 @@ export class PostgresStore implements Store {
   }
 
   async eraseUser(userKey: string, scope: ErasureScope, now: Date): Promise<number> {
-    return this.tx(async (db) => {
+    return this.transaction(async (db) => {
       const at = now.toISOString();
       const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE user_key = $1 FOR UPDATE', [userKey]);
       for (const { doc: p } of rows) {
@@ -222,7 +222,7 @@ export class PostgresStore implements Store {
   }
 
   async vote(userKey: string, commitmentId: string, vote: Vote, now: Date): Promise<{ replaced: boolean }> {
-    return this.tx(async (db) => {
+    return this.transaction(async (db) => {
       // Delete and insert, not update: a new vote takes a new place in the person's order.
       const removed = await db.query('DELETE FROM opinions WHERE user_key = $1 AND commitment_id = $2', [userKey, commitmentId]);
       await db.query('INSERT INTO opinions (user_key, commitment_id, vote, at) VALUES ($1, $2, $3, $4)', [userKey, commitmentId, vote, now.toISOString()]);
@@ -246,7 +246,7 @@ export class PostgresStore implements Store {
   }
 
   async setPriority(userKey: string, commitmentId: string, now: Date): Promise<void> {
-    await this.tx(async (db) => {
+    await this.transaction(async (db) => {
       await db.query('DELETE FROM priorities WHERE user_key = $1', [userKey]);
       await db.query('INSERT INTO priorities (user_key, commitment_id, at) VALUES ($1, $2, $3)', [userKey, commitmentId, now.toISOString()]);
     });
@@ -263,7 +263,7 @@ export class PostgresStore implements Store {
   }
 
   async invite(invitations: Invitation[], now: Date): Promise<number> {
-    return this.tx(async (db) => {
+    return this.transaction(async (db) => {
       let count = 0;
       for (const { proposalId, commitmentId } of invitations) {
         const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1', [proposalId]);
@@ -279,7 +279,7 @@ export class PostgresStore implements Store {
   }
 
   async signUp(input: NewSignUp, capacity: number, now: Date): Promise<SignUpOutcome> {
-    return this.tx(async (db) => {
+    return this.transaction(async (db) => {
       // One table at a time, across every instance: the count and the insert cannot interleave.
       await lockTable(db, input.tableId);
       const { rows: mine } = await db.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 AND table_id = $2', [input.userKey, input.tableId]);
@@ -304,7 +304,7 @@ export class PostgresStore implements Store {
   }
 
   async cancelSignUp(userKey: string, code: string, now: Date): Promise<{ cancelled: SignUp; promoted?: SignUp } | undefined> {
-    return this.tx(async (db) => {
+    return this.transaction(async (db) => {
       const { rows } = await db.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 AND code = $2', [userKey, code.toUpperCase()]);
       const signUp = rows[0]?.doc;
       if (!signUp) return undefined;
@@ -325,7 +325,7 @@ export class PostgresStore implements Store {
   }
 
   async remind(tableIds: string[], now: Date): Promise<number> {
-    return this.tx(async (db) => {
+    return this.transaction(async (db) => {
       const { rows } = await db.query<{ doc: SignUp }>(
         `UPDATE signups SET doc = jsonb_set(doc, '{reminded}', 'true')
          WHERE table_id = ANY($1) AND doc->>'status' = 'confirmed' AND NOT coalesce((doc->>'reminded')::boolean, false)

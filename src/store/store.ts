@@ -543,6 +543,11 @@ export class DocumentStore implements Store {
     return mine.length;
   }
 
+  /** The documents as they stand, for `store migrate` (copied, so the caller cannot change them). */
+  snapshot(): { records: StoreData; sessions: SessionData } {
+    return structuredClone({ records: this.db.data, sessions: this.sessions.data });
+  }
+
   async health(): Promise<StoreHealth> {
     const failures = [this.db.lastError, this.sessions.lastError].filter((f): f is WriteFailure => f !== undefined);
     const lastWriteError = failures.sort((a, b) => b.at.localeCompare(a.at))[0];
