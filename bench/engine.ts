@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../src/engine.js';
 import { openFileStore, openMemoryStore } from '../src/store/open.js';
 import { emptyStoreData } from '../src/store/store.js';
 import type { Proposal } from '../src/types.js';
+import { postgresStore } from './postgres.js';
 
 export const QUESTIONS = [
   'hola', 'qué es el gobierno abierto', 'cuales son los pilares', 'q es la ogp', 'como entra un pais a la alianza',
@@ -49,13 +50,31 @@ export async function mixedScript(engine: Engine, people: number): Promise<Laten
 
 const clock = () => new Date('2027-03-15T15:00:00Z');
 
-export async function engineLatency(root: string, store: 'memory' | 'file', people: number): Promise<Latency> {
-  const s = store === 'memory' ? openMemoryStore() : await openFileStore(join(mkdtempSync(join(tmpdir(), 'cabildo-bench-')), 'db.json'));
+export async function engineLatency(root: string, store: 'memory' | 'file' | 'postgres', people: number): Promise<Latency> {
+  const pg = store === 'postgres' ? await postgresStore() : undefined;
+  const s = pg?.store ?? (store === 'memory' ? openMemoryStore() : await openFileStore(join(mkdtempSync(join(tmpdir(), 'cabildo-bench-')), 'db.json')));
   const engine = await createEngine({ contentDir: root, store: s, clock });
   await mixedScript(engine, 5); // warm-up: JIT and typo-correction caches
   const result = await mixedScript(engine, people);
-  await s.close();
+  if (pg) await pg.drop();
+  else await s.close();
   return result;
+}
+
+/** Submission latency on PostgreSQL with `existing` proposals already stored. */
+export async function postgresSubmissionLatency(existing: number, submissions = 200): Promise<{ p50: number; p99: number }> {
+  const { store, drop } = await postgresStore(existing);
+  const text = 'Texto de ejemplo de una propuesta ciudadana con un largo realista, como los que escribe la gente. '.repeat(3);
+  const times: number[] = [];
+  // The first few open the pool's connections and prepare plans: not what a steady server pays.
+  for (let i = -5; i < submissions; i++) {
+    const t = performance.now();
+    await store.submit({ title: 'Nueva', problem: text, description: text, actors: 'a', components: text, institution: 'b', pillars: ['participation'], territory: 'Renca', channel: 'bench', userKey: 'x', consent: false }, clock(), 2027);
+    if (i >= 0) times.push(performance.now() - t);
+  }
+  await drop();
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
 /** Submission latency (store write acknowledged) with `existing` proposals already stored. */

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/load.js';
 import { cabildoScores, nlpjsScores } from './nlu.js';
-import { draftLatency, engineLatency, percentile, submissionLatency } from './engine.js';
+import { draftLatency, engineLatency, percentile, postgresSubmissionLatency, submissionLatency } from './engine.js';
+import { BENCH_PG } from './postgres.js';
 import { httpLatency } from './http.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +28,7 @@ console.log(`| nlp.js (node-nlp) | ${f(theirs.accuracy, 3)} | ${f(theirs.outOfSc
 console.log('\n## Engine, mixed script of questions and full proposals, one core\n');
 console.log('| store | messages | messages/s | p50 | p99 |');
 console.log('|---|---|---|---|---|');
-for (const store of ['memory', 'file'] as const) {
+for (const store of BENCH_PG ? (['memory', 'file', 'postgres'] as const) : (['memory', 'file'] as const)) {
   const r = await engineLatency(root, store, 200);
   console.log(`| ${store} | ${r.messages} | ${f(r.perSecond, 0)} | ${f(r.p50, 3)} ms | ${f(r.p99, 3)} ms |`);
 }
@@ -55,6 +56,17 @@ console.log('|---|---|---|---|');
 for (const existing of [1_000, 10_000]) {
   const r = await submissionLatency(existing);
   console.log(`| ${existing.toLocaleString('en')} | ${f(r.fileMb, 1)} MB | ${f(r.p50, 1)} ms | ${f(r.p99, 1)} ms |`);
+}
+if (BENCH_PG) {
+  console.log('\n## Submission latency on PostgreSQL (acknowledged = committed), 200 sequential submissions after 5 warm-up\n');
+  console.log('| proposals already stored | p50 | p99 |');
+  console.log('|---|---|---|');
+  for (const existing of [1_000, 100_000]) {
+    const r = await postgresSubmissionLatency(existing);
+    console.log(`| ${existing.toLocaleString('en')} | ${f(r.p50, 2)} ms | ${f(r.p99, 2)} ms |`);
+  }
+} else {
+  console.log('\n(PostgreSQL figures skipped: set CABILDO_BENCH_PG or CABILDO_TEST_PG to a server URL.)');
 }
 
 console.log('\n## HTTP: Direct Line on loopback, 200 conversations at once, server in its own process\n');
