@@ -109,6 +109,10 @@ export interface Engine {
   pendingNoticeKeys(): Promise<{ channel: string; userKey: string }[]>;
   /** The keyed hash that stands for a channel user. */
   userKey(channel: string, userId: string): string;
+  /** True the first time a platform delivery id is seen, by any instance sharing the store. */
+  firstDelivery(channel: string, id: string): Promise<boolean>;
+  /** Whether this instance may run a service only one instance may run (see Store.claim). */
+  claim(name: string): Promise<boolean>;
   /** Resolves when every turn started so far has finished (for a graceful shutdown). */
   idle(): Promise<void>;
   /** Calls `listener` with each proposal once it is on disk (staff announcements); returns an unsubscribe. */
@@ -160,6 +164,14 @@ class CabildoEngine implements Engine {
     return this.queue.idle();
   }
 
+  firstDelivery(channel: string, id: string): Promise<boolean> {
+    return this.store.firstDelivery(`${channel}:${id}`);
+  }
+
+  claim(name: string): Promise<boolean> {
+    return this.store.claim(name);
+  }
+
   onProposalSubmitted(listener: (proposal: Proposal) => void): () => void {
     this.submittedListeners.add(listener);
     return () => this.submittedListeners.delete(listener);
@@ -186,12 +198,13 @@ class CabildoEngine implements Engine {
   handle(inbound: Inbound): Promise<TurnResult> {
     // String(): a careless channel must not be able to throw outside the turn's error boundary.
     const key = this.store.userKey(String(inbound.channel), String(inbound.userId));
-    return this.queue.run(key, () => this.turn(inbound, key));
+    // In this process the queue orders the person's turns; across instances, the store's lock.
+    return this.queue.run(key, () => this.store.exclusive(key, () => this.turn(inbound, key)));
   }
 
   takeNotices(channel: string, userId: string): Promise<Reply[]> {
     const key = this.store.userKey(channel, userId);
-    return this.queue.run(key, () => this.notices(key));
+    return this.queue.run(key, () => this.store.exclusive(key, () => this.notices(key)));
   }
 
   async pendingNoticeKeys(): Promise<{ channel: string; userKey: string }[]> {

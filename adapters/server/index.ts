@@ -68,7 +68,13 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
       ? createWhatsAppWebAdapter(engine, deps.whatsappWebClient, { ...settings.whatsappWeb, retryDelayMs: 2000, maxRetryDelayMs: 60_000, showQr: deps.showQr ?? (() => {}) }, logger)
       : undefined;
   // In the background: the phone may take a while to pair, and the web chat serves meanwhile.
-  void whatsappWeb?.start();
+  // One linked phone serves one instance: the others leave it to the one holding the claim.
+  if (whatsappWeb) {
+    void engine.claim('whatsapp-web').then(
+      (held) => (held ? whatsappWeb.start() : logger.warn({ channel: 'whatsapp' }, 'whatsapp-web.js runs on another instance of this store; not starting it here')),
+      (error: unknown) => logger.error({ channel: 'whatsapp', err: String(error) }, 'whatsapp-web.js claim failed'),
+    );
+  }
 
   const webchat = createWebchatAdapter(engine, settings.webchat, logger);
   app.use(webchat.router);

@@ -8,7 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
-import { Dedupe } from '../server/dedupe.js';
+import { Dedupe } from '../../src/dedupe.js';
 
 const MAX_SKEW_S = 5 * 60;
 /** Longer than the skew window, so a pair cannot be forgotten while its timestamp still passes. */

@@ -8,7 +8,6 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Receiver } fro
 import express, { type Router } from 'express';
 import { exportable, exportRecord, toCsv } from '../../src/export/open-data.js';
 import type { Engine, Logger, Proposal, Store } from '../../src/index.js';
-import { Dedupe } from '../server/dedupe.js';
 import { slackGuard } from './guard.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { OPTION_ACTION, renderSlack } from './render.js';
@@ -30,8 +29,6 @@ import {
 
 export const SLACK_CHANNEL = 'slack';
 const SLACK_EVENTS_PATH = '/slack/events';
-/** Slack retries an event it thinks failed for a few minutes; ids are kept a bit longer. */
-const RETRY_WINDOW_MS = 60 * 60 * 1000;
 
 export interface SlackSettings {
   botToken: string;
@@ -71,12 +68,11 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
   }
   const app = new App({ token: settings.botToken, receiver, clientOptions, logLevel: LogLevel.ERROR });
   const staff = new StaffDirectory(app.client, settings.staff);
-  const seen = new Dedupe(RETRY_WINDOW_MS);
-
-  // Slack retries when it did not hear back in time; the first delivery is the one handled.
+  // Slack retries when it did not hear back in time; the first delivery is the one handled,
+  // by whichever instance sharing the store received it.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !seen.first(eventId)) return;
+    if (eventId && !(await engine.firstDelivery(SLACK_CHANNEL, eventId))) return;
     await next();
   });
 

@@ -34,9 +34,11 @@ export async function migrate(url: string): Promise<void> {
 export async function openPostgresStore(url: string, options: PostgresOptions): Promise<PostgresStore> {
   await migrate(url);
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const locks = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  return new PostgresStore(pool, createUserKeyer(options.secret));
+  locks.on('error', () => {});
+  return new PostgresStore(pool, locks, createUserKeyer(options.secret));
 }
 
 async function connectOrExplain(client: pg.Client, url: string): Promise<void> {

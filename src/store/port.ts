@@ -140,6 +140,19 @@ export interface Store {
   /** A reminder for every confirmed person of these tables not yet reminded; returns how many. */
   remind(tableIds: string[], now: Date): Promise<number>;
 
+  /**
+   * Runs `work` while no other process runs work for the same key: one person's turns never
+   * interleave, whichever instance receives them.
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** True the first time a platform delivery id (a WhatsApp message id, a Slack event id) is seen by any instance. */
+  firstDelivery(id: string): Promise<boolean>;
+  /**
+   * Whether this process holds `name`, a service only one instance may run (whatsapp-web.js's
+   * linked phone); held until the store is closed.
+   */
+  claim(name: string): Promise<boolean>;
+
   health(): Promise<StoreHealth>;
   /** Waits for every write in flight, then releases what the store holds. */
   close(): Promise<void>;

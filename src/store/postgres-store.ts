@@ -20,11 +20,56 @@ const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 
 
 const fold = (s: string) => s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
 
+/** Delivery ids older than this are pruned: platforms stop retrying well before. */
+const DELIVERY_RETENTION = '2 days';
+
 export class PostgresStore implements Store {
+  /** Connections holding a claim (see `claim`), released at close. */
+  private readonly claims: pg.PoolClient[] = [];
+
+  /**
+   * `locks` is a pool of its own for per-person locks: a turn holds one of its connections while
+   * its queries use `pool`, so turns waiting for a lock can never starve the queries of the
+   * turns that hold one.
+   */
   constructor(
     private readonly pool: pg.Pool,
+    private readonly locks: pg.Pool,
     readonly userKey: UserKeyer,
   ) {}
+
+  async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.locks.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtextextended('cabildo-person:' || $1, 0))", [key]);
+      try {
+        return await work();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtextextended('cabildo-person:' || $1, 0))", [key]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async firstDelivery(id: string): Promise<boolean> {
+    const inserted = await this.pool.query('INSERT INTO deliveries (id) VALUES ($1) ON CONFLICT DO NOTHING', [id]);
+    // Pruning now and then keeps the table small without a scheduler.
+    if (Math.random() < 0.01) await this.pool.query(`DELETE FROM deliveries WHERE at < now() - interval '${DELIVERY_RETENTION}'`);
+    return (inserted.rowCount ?? 0) > 0;
+  }
+
+  async claim(name: string): Promise<boolean> {
+    const client = await this.locks.connect();
+    const { rows } = await client.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('cabildo-claim:' || $1, 0)) AS held", [name]);
+    if (!rows[0]!.held) {
+      client.release();
+      return false;
+    }
+    // A session lock: it lasts as long as this connection, so the connection is kept.
+    this.claims.push(client);
+    return true;
+  }
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -349,7 +394,8 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    for (const client of this.claims.splice(0)) client.release();
+    await Promise.all([this.pool.end(), this.locks.end()]);
   }
 }
 

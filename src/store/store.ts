@@ -24,6 +24,8 @@ import type {
 import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
+import { Dedupe } from '../dedupe.js';
+import { KeyedQueue } from '../keyed-queue.js';
 import type {
   AuditEntry,
   Contact,
@@ -130,6 +132,9 @@ export class DocumentStore implements Store {
   private readonly sessions: Document<SessionData>;
   private readonly byId = new Map<string, Proposal>();
   private readonly backing: StoreBacking;
+  /** Platform delivery ids seen by this process (the only one on the file): platforms retry for up to a day. */
+  private readonly deliveries = new Dedupe(24 * 60 * 60 * 1000);
+  private readonly exclusives = new KeyedQueue();
 
   /** The keyed hash that stands for a channel user everywhere in the store. */
   readonly userKey: UserKeyer;
@@ -541,6 +546,19 @@ export class DocumentStore implements Store {
     }
     await Promise.all([this.db.persist(), this.setSession(userKey, undefined)]);
     return mine.length;
+  }
+
+  // One process owns the file (the lock), so ordering work in this process is enough.
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.exclusives.run(key, work);
+  }
+
+  async firstDelivery(id: string): Promise<boolean> {
+    return this.deliveries.first(id);
+  }
+
+  async claim(_name: string): Promise<boolean> {
+    return true;
   }
 
   /** The documents as they stand, for `store migrate` (copied, so the caller cannot change them). */

@@ -21,6 +21,11 @@ storeContract(
       databases.set(store, db.url);
       return store;
     },
+    async sibling(store) {
+      const twin = await openPostgresStore(databases.get(store)!, { secret: SECRET });
+      databases.set(twin, databases.get(store)!);
+      return twin;
+    },
     async reopen(store) {
       const url = databases.get(store)!;
       await store.close();

@@ -11,6 +11,8 @@ export interface ContractTarget {
   open(): Promise<Store>;
   /** Closes `store` and opens the same data again (durability); absent for the memory store. */
   reopen?(store: Store): Promise<Store>;
+  /** A second handle on the same data while the first is open (another instance); only where several may share it. */
+  sibling?(store: Store): Promise<Store>;
 }
 
 const NOW = new Date('2027-03-15T12:00:00Z');
@@ -199,6 +201,58 @@ export function storeContract(name: string, target: ContractTarget, options: { s
 
         expect(await store.remind(['M1'], later(2))).toBe(10);
         expect(await store.remind(['M1'], later(3))).toBe(0);
+      });
+    });
+
+    it('sees each platform delivery once, even when two arrive at the same moment', async () => {
+      await withStore(async (store) => {
+        const twin = target.sibling ? await target.sibling(store) : store;
+        try {
+          const firsts = await Promise.all([store.firstDelivery('whatsapp:wamid.1'), twin.firstDelivery('whatsapp:wamid.1'), store.firstDelivery('whatsapp:wamid.1')]);
+          expect(firsts.filter(Boolean)).toHaveLength(1);
+          expect(await twin.firstDelivery('whatsapp:wamid.2')).toBe(true);
+        } finally {
+          if (twin !== store) await twin.close();
+        }
+      });
+    });
+
+    it('never runs two pieces of work for one person at once, across handles', async () => {
+      await withStore(async (store) => {
+        const twin = target.sibling ? await target.sibling(store) : store;
+        try {
+          const log: string[] = [];
+          const work = (name: string) => async () => {
+            log.push(`${name} in`);
+            await new Promise((r) => setTimeout(r, 30));
+            log.push(`${name} out`);
+          };
+          await Promise.all([store.exclusive('ana', work('a')), twin.exclusive('ana', work('b')), store.exclusive('beto', async () => log.push('beto'))]);
+          const ana = log.filter((l) => l !== 'beto');
+          // Strictly one after the other, never interleaved.
+          expect([['a in', 'a out', 'b in', 'b out'], ['b in', 'b out', 'a in', 'a out']]).toContainEqual(ana);
+          expect(await store.exclusive('ana', async () => 42)).toBe(42);
+          await expect(store.exclusive('ana', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+          expect(await twin.exclusive('ana', async () => 'released after a failure')).toBe('released after a failure');
+        } finally {
+          if (twin !== store) await twin.close();
+        }
+      });
+    });
+
+    it('lets one handle hold a claim; another gets it once the first is gone', async () => {
+      await withStore(async (store) => {
+        expect(await store.claim('whatsapp-web')).toBe(true);
+        if (!target.sibling) return;
+        const twin = await target.sibling(store);
+        expect(await twin.claim('whatsapp-web')).toBe(false);
+        expect(await twin.claim('something-else')).toBe(true);
+        await twin.close();
+        const again = await target.reopen!(store);
+        const third = await target.sibling(again);
+        expect(await third.claim('whatsapp-web')).toBe(true);
+        await third.close();
+        return again;
       });
     });
 

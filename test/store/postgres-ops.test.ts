@@ -3,7 +3,10 @@
  * kind of record (twice: the second run adds nothing), a server started on the database, and an
  * unreachable database that stops start-up with the setting named.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -121,6 +124,64 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
+    }
+  });
+
+  it('two instances on one database: a delivery sent to both is answered once, and a person alternating between them keeps one conversation', { timeout: 90_000 }, async () => {
+    const db = await freshDatabase();
+    drops.push(db.drop);
+    const sent: { to: string; body: string }[] = [];
+    const graph = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(raw || '{}') as { to: string; text?: { body: string }; interactive?: { body: { text: string } } };
+        sent.push({ to: body.to, body: body.text?.body ?? body.interactive?.body.text ?? '' });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ messages: [{ id: `wamid.out${sent.length}` }] }));
+      });
+    });
+    await new Promise<void>((r) => graph.listen(0, '127.0.0.1', r));
+    const APP_SECRET = 'meta-app-secret';
+    const env = {
+      CABILDO_DB: db.url, CABILDO_SECRET: SECRET, PORT: '0',
+      WHATSAPP_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'v',
+      WHATSAPP_API_URL: `http://127.0.0.1:${(graph.address() as AddressInfo).port}`, WHATSAPP_JOIN_WINDOW_MS: '0',
+    };
+    const servers = [startProcess(env), startProcess(env)];
+    try {
+      const urls = await Promise.all(servers.map((s) => s.listening()));
+      let n = 0;
+      const deliver = async (url: string, text: string, id = `wamid.in${++n}`) => {
+        const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '123' }, messages: [{ from: '56911112222', id, timestamp: String(1_800_000_000 + n), type: 'text', text: { body: text } }] } }] }] });
+        const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
+        const res = await fetch(`${url}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw });
+        expect(res.status).toBe(200);
+      };
+      const replies = async (count: number) => {
+        const deadline = Date.now() + 15_000;
+        while (sent.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 500)); // and nothing more arrives
+        return sent.length;
+      };
+      // The same delivery (Meta retrying) reaches both instances at once: one answer.
+      await Promise.all(urls.map((url) => deliver(url, '¿qué es la OGP?', 'wamid.same')));
+      expect(await replies(1)).toBe(1);
+      // One person's proposal, each message to the other instance.
+      const answers = ['enviar propuesta', 'Presupuesto comunal en lenguaje claro', 'Nadie en mi comuna entiende en qué se gasta el presupuesto', 'Publicar cada trimestre el presupuesto en datos abiertos', 'Municipalidad y juntas de vecinos', 'Portal de datos y dos cabildos al año', 'Municipalidad de Renca', '1 y 3', 'Renca', 'no', 'confirmar'];
+      for (const [i, text] of answers.entries()) {
+        const before = sent.length;
+        await deliver(urls[i % 2]!, text);
+        await replies(before + 1);
+      }
+      expect(sent.at(-1)!.body).toMatch(/GA-2027-000001/);
+      const store = await openPostgresStore(db.url, { secret: SECRET });
+      expect((await store.list()).map((p) => p.title)).toEqual(['Presupuesto comunal en lenguaje claro']);
+      await store.close();
+    } finally {
+      for (const s of servers) s.child.kill('SIGTERM');
+      await Promise.all(servers.map((s) => s.exited));
+      graph.close();
     }
   });
 

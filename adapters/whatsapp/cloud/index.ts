@@ -7,7 +7,6 @@
  */
 import express, { Router } from 'express';
 import { KeyedQueue, type Engine, type Logger, type Reply } from '../../../src/index.js';
-import { Dedupe } from '../../server/dedupe.js';
 import { BurstJoiner } from '../burst.js';
 import { pickOption, WHATSAPP_CHANNEL } from '../format.js';
 import { GraphClient, GraphError } from './graph-client.js';
@@ -45,7 +44,6 @@ export interface WhatsAppCloudAdapter {
 
 export function createWhatsAppCloudAdapter(engine: Engine, settings: WhatsAppCloudSettings, logger: Logger, now: () => number = Date.now): WhatsAppCloudAdapter {
   const graph = new GraphClient(settings);
-  const dedupe = new Dedupe(SERVICE_WINDOW_MS);
   const sends = new KeyedQueue();
   /** In memory only, never logged or stored: the phone numbers of people seen in the last 24 hours. */
   const people = new Map<string, { phone: string; lastInbound: number; options?: string[] }>();
@@ -101,7 +99,7 @@ export function createWhatsAppCloudAdapter(engine: Engine, settings: WhatsAppClo
   });
 
   // The raw bytes are needed: the signature covers them, not a re-serialised JSON.
-  router.post('/whatsapp/webhook', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+  router.post('/whatsapp/webhook', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!validSignature(raw, req.get('x-hub-signature-256'), settings.appSecret)) return res.status(401).json({ error: 'bad signature' });
     let json: unknown;
@@ -124,7 +122,13 @@ export function createWhatsAppCloudAdapter(engine: Engine, settings: WhatsAppClo
       else logger.debug({ channel: WHATSAPP_CHANNEL, reason: s.reason }, 'whatsapp message ignored');
     }
     for (const message of inTimestampOrder(messages)) {
-      if (!dedupe.first(message.id)) continue;
+      // Meta retries, and behind a load balancer a retry may reach another instance: the store decides.
+      const first = await engine.firstDelivery(WHATSAPP_CHANNEL, message.id).catch((error: unknown) => {
+        // Better answered twice than never: the turn itself reports a store failure to the person.
+        logger.error({ channel: WHATSAPP_CHANNEL, err: String(error) }, 'delivery check failed');
+        return true;
+      });
+      if (!first) continue;
       const key = engine.userKey(WHATSAPP_CHANNEL, message.from);
       const known = people.get(key);
       people.set(key, { phone: message.from, lastInbound: now(), ...(known?.options ? { options: known.options } : {}) });
