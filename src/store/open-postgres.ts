@@ -25,7 +25,8 @@ export async function migrate(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await connectOrExplain(client, url);
   try {
-    await runner({ dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', migrationsTable: 'cabildo_migrations', log: () => {}, verbose: false });
+    // 'wait': instances starting together queue behind the one migrating instead of failing.
+    await runner({ dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', migrationsTable: 'cabildo_migrations', advisoryLockMode: 'wait', log: () => {}, verbose: false });
   } finally {
     await client.end();
   }

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openFileStore } from '../../src/store/open.js';
-import { openPostgresStore } from '../../src/store/open-postgres.js';
+import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+import { MIGRATIONS_DIR, openPostgresStore } from '../../src/store/open-postgres.js';
 import type { Store } from '../../src/store/port.js';
 import { cli } from '../helpers/cli.js';
 import { freshDatabase, pgSkipReason } from '../helpers/postgres.js';
@@ -83,6 +85,27 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
     } finally {
       await source.close();
       await target.close();
+    }
+  });
+
+  it('migrates a database from the previous schema version, keeping its data', async () => {
+    const db = await freshDatabase();
+    drops.push(db.drop);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    // Only the first version, as a database left by the previous release.
+    await runner({ dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', count: 1, migrationsTable: 'cabildo_migrations', log: () => {} });
+    await client.query("INSERT INTO proposals (id, user_key, status, doc) VALUES ('GA-2027-000001', 'ana', 'recibida', $1)", [{ ...sample(1, 'ana'), id: 'GA-2027-000001', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), status: 'recibida', history: [] }]);
+    await client.query('INSERT INTO counters (year, last) VALUES (2027, 1)');
+    expect((await client.query("SELECT to_regclass('deliveries') AS t")).rows[0].t).toBeNull();
+    await client.end();
+    const store = await openPostgresStore(db.url, { secret: SECRET });
+    try {
+      expect((await store.get('GA-2027-000001'))?.title).toBe('Propuesta 1');
+      expect(await store.firstDelivery('whatsapp:x')).toBe(true);
+      expect((await store.submit(sample(2), NOW, 2027)).id).toBe('GA-2027-000002');
+    } finally {
+      await store.close();
     }
   });
 
@@ -180,6 +203,78 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
       await store.close();
     } finally {
       for (const s of servers) s.child.kill('SIGTERM');
+      await Promise.all(servers.map((s) => s.exited));
+      graph.close();
+    }
+  });
+
+  it('SIGKILL of one instance during 200 concurrent proposals: every number a person got is stored once, and the other instance goes on', { timeout: 180_000 }, async () => {
+    const db = await freshDatabase();
+    drops.push(db.drop);
+    const sent: { to: string; body: string }[] = [];
+    const graph = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(raw || '{}') as { to: string; text?: { body: string }; interactive?: { body: { text: string } } };
+        sent.push({ to: body.to, body: body.text?.body ?? body.interactive?.body.text ?? '' });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ messages: [{ id: `wamid.out${sent.length}` }] }));
+      });
+    });
+    await new Promise<void>((r) => graph.listen(0, '127.0.0.1', r));
+    const APP_SECRET = 'meta-app-secret';
+    const env = {
+      CABILDO_DB: db.url, CABILDO_SECRET: SECRET, PORT: '0', CABILDO_DB_POOL: '20',
+      WHATSAPP_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'v',
+      WHATSAPP_API_URL: `http://127.0.0.1:${(graph.address() as AddressInfo).port}`, WHATSAPP_JOIN_WINDOW_MS: '0',
+    };
+    const servers = [startProcess(env), startProcess(env)];
+    let n = 0;
+    try {
+      const urls = await Promise.all(servers.map((s) => s.listening()));
+      const deliver = async (url: string, from: string, text: string) => {
+        const id = `wamid.in${++n}`;
+        const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '123' }, messages: [{ from, id, timestamp: String(1_800_000_000 + n), type: 'text', text: { body: text } }] } }] }] });
+        const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
+        await fetch(`${url}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw }).catch(() => {});
+      };
+      const answers = ['enviar propuesta', 'Presupuesto comunal en lenguaje claro', 'Nadie en mi comuna entiende en qué se gasta el presupuesto', 'Publicar cada trimestre el presupuesto en datos abiertos', 'Municipalidad y juntas de vecinos', 'Portal de datos y dos cabildos al año', 'Municipalidad de Renca', '1 y 3', 'Renca', 'no', 'confirmar'];
+      const people = Array.from({ length: 200 }, (_, i) => ({ phone: `5699${String(i).padStart(7, '0')}`, url: urls[i % 2]! }));
+      const repliesTo = (phone: string) => sent.filter((m) => m.to === phone).length;
+      // Everyone fills the form up to the summary, waiting for each answer.
+      for (const [step, text] of answers.slice(0, -1).entries()) {
+        await Promise.all(people.map((p) => deliver(p.url, p.phone, text)));
+        const deadline = Date.now() + 30_000;
+        while (people.some((p) => repliesTo(p.phone) < step + 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      }
+      // All 200 confirm at once; instance 0 is killed while the confirmations are in flight.
+      const confirmations = Promise.all(people.map((p) => deliver(p.url, p.phone, 'confirmar')));
+      // Killed once it has filed some, so others are mid-write.
+      const onFirst = new Set(people.filter((p) => p.url === urls[0]).map((p) => p.phone));
+      const killAt = Date.now() + 20_000;
+      while (sent.filter((m) => onFirst.has(m.to) && /GA-2027-/.test(m.body)).length < 10 && Date.now() < killAt) await new Promise((r) => setTimeout(r, 5));
+      servers[0]!.child.kill('SIGKILL');
+      await confirmations;
+      await new Promise((r) => setTimeout(r, 3000));
+
+      const received = sent.map((m) => /GA-2027-\d{6}/.exec(m.body)?.[0]).filter((id): id is string => !!id);
+      const store = await openPostgresStore(db.url, { secret: SECRET });
+      const stored = (await store.list()).map((p) => p.id);
+      expect(new Set(stored).size).toBe(stored.length);
+      for (const id of received) expect(stored).toContain(id);
+      // The survivor answered everyone who wrote to it.
+      expect(people.filter((p) => p.url === urls[1]).every((p) => sent.some((m) => m.to === p.phone && /GA-2027-/.test(m.body)))).toBe(true);
+      // And still answers.
+      const before = sent.length;
+      await deliver(urls[1]!, '56980000000', 'hola');
+      const deadline = Date.now() + 10_000;
+      while (sent.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(sent.length).toBeGreaterThan(before);
+      console.log(`SIGKILL run: ${stored.length} stored, ${received.length} numbers received by people`);
+      await store.close();
+    } finally {
+      for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGTERM');
       await Promise.all(servers.map((s) => s.exited));
       graph.close();
     }
