@@ -62,14 +62,8 @@ export interface UserData {
   signups: SignUp[];
 }
 
-export interface NewSignUp {
-  tableId: string;
-  userKey: string;
-  channel: string;
-  name: string;
-  email?: string;
-  phone?: string;
-}
+/** A sign-up as the flow gives it; the store adds the code, the status and the dates. */
+export type NewSignUp = Pick<SignUp, 'tableId' | 'userKey' | 'channel' | 'name' | 'email' | 'phone'>;
 
 /** What a sign-up did: the person's place (new, or the one they already had), and their place in line. */
 export interface SignUpOutcome {

@@ -12,13 +12,10 @@ import { maskPersonalData } from '../privacy/mask.js';
 import type { AuditEntry, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
 import type { Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
+import { fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
-/** The fields a person wrote, scrubbed when they ask to be forgotten (as in the JSON store). */
-const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution'] as const;
-
-const fold = (s: string) => s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
 
 /** Delivery ids older than this are pruned: platforms stop retrying well before. */
 const DELIVERY_RETENTION = '2 days';
@@ -113,27 +110,7 @@ export class PostgresStore implements Store {
           'INSERT INTO counters (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = counters.last + 1 RETURNING last',
           [year],
         );
-        const at = now.toISOString();
-        const proposal: Proposal = {
-          id: formatTrackingNumber(year, rows[0]!.last),
-          createdAt: at,
-          updatedAt: at,
-          channel: input.channel,
-          userKey: input.userKey,
-          title: input.title,
-          problem: input.problem,
-          description: input.description,
-          actors: input.actors,
-          components: input.components,
-          institution: input.institution,
-          pillars: input.pillars,
-          territory: input.territory,
-          consent: input.consent,
-          ...(input.consent && input.contact ? { contact: input.contact } : {}),
-          status: 'recibida',
-          history: [{ status: 'recibida', at, by: 'citizen' }],
-          ...(input.dialogId ? { dialogId: input.dialogId } : {}),
-        };
+        const proposal = newProposal(input, formatTrackingNumber(year, rows[0]!.last), now);
         await insertProposal(db, proposal);
         return proposal;
       });
@@ -230,20 +207,9 @@ export class PostgresStore implements Store {
 
   async eraseUser(userKey: string, scope: ErasureScope, now: Date): Promise<number> {
     return this.transaction(async (db) => {
-      const at = now.toISOString();
       const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE user_key = $1 FOR UPDATE', [userKey]);
       for (const { doc: p } of rows) {
-        delete p.contact;
-        p.consent = false;
-        p.updatedAt = at;
-        for (const field of PERSON_TEXT) p[field] = maskPersonalData(p[field]);
-        if (scope === 'withdraw') {
-          delete p.userKey;
-          if (p.status !== 'retirada') {
-            p.status = 'retirada';
-            p.history.push({ status: 'retirada', at, by: 'citizen' });
-          }
-        }
+        forgetAuthor(p, scope, now);
         await updateProposal(db, p);
       }
       await db.query('DELETE FROM notices WHERE user_key = $1', [userKey]);
@@ -330,19 +296,7 @@ export class PostgresStore implements Store {
       const { rows: mine } = await db.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 AND table_id = $2', [input.userKey, input.tableId]);
       if (mine[0]) return { signUp: mine[0].doc, existing: true, ...(await position(db, mine[0].doc)) };
       const { rows: taken } = await db.query<{ n: string }>("SELECT count(*) AS n FROM signups WHERE table_id = $1 AND doc->>'status' = 'confirmed'", [input.tableId]);
-      const at = now.toISOString();
-      const signUp: SignUp = {
-        code: newCode(input.tableId),
-        tableId: input.tableId,
-        userKey: input.userKey,
-        channel: input.channel,
-        name: input.name,
-        ...(input.email ? { email: input.email } : {}),
-        ...(input.phone ? { phone: input.phone } : {}),
-        status: Number(taken[0]!.n) < capacity ? 'confirmed' : 'waitlist',
-        createdAt: at,
-        updatedAt: at,
-      };
+      const signUp = newSignUp(input, signUpCode(input.tableId, randomBytes(4)), Number(taken[0]!.n) < capacity, now);
       await db.query('INSERT INTO signups (code, table_id, user_key, doc) VALUES ($1, $2, $3, $4)', [signUp.code, signUp.tableId, signUp.userKey, signUp]);
       return { signUp, existing: false, ...(await position(db, signUp)) };
     });
@@ -440,13 +394,6 @@ async function release(db: Db, signUp: SignUp, now: Date): Promise<SignUp | unde
   await db.query('UPDATE signups SET doc = $2 WHERE code = $1', [next.code, next]);
   await addNotice(db, { userKey: next.userKey, channel: next.channel, createdAt: now.toISOString(), kind: 'table_promoted', tableId: next.tableId, code: next.code });
   return next;
-}
-
-function newCode(tableId: string): string {
-  // No 0/O or 1/I: codes are read aloud and typed on phones. 32^4 codes per table; a clash
-  // fails the insert on the primary key rather than overwriting anyone.
-  const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-  return `${tableId}-${Array.from(randomBytes(4), (b) => alphabet[b % alphabet.length]).join('')}`;
 }
 
 interface OpinionRow {

@@ -25,17 +25,16 @@ import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import { Dedupe } from '../dedupe.js';
+import { fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type {
   AuditEntry,
-  Contact,
   ErasureScope,
   DialogState,
   Notice,
   Opinion,
   Priority,
   Proposal,
-  ProposalFields,
   SignUp,
   ProposalStatus,
   Vote,
@@ -189,27 +188,7 @@ export class DocumentStore implements Store {
     const filed = input.dialogId ? this.db.data.proposals.find((p) => p.dialogId === input.dialogId) : undefined;
     if (filed) return filed;
     const seq = (this.db.data.counters[year] ?? 0) + 1;
-    const at = now.toISOString();
-    const proposal: Proposal = {
-      id: formatTrackingNumber(year, seq),
-      createdAt: at,
-      updatedAt: at,
-      channel: input.channel,
-      userKey: input.userKey,
-      title: input.title,
-      problem: input.problem,
-      description: input.description,
-      actors: input.actors,
-      components: input.components,
-      institution: input.institution,
-      pillars: input.pillars,
-      territory: input.territory,
-      consent: input.consent,
-      ...(input.consent && input.contact ? { contact: input.contact } : {}),
-      status: 'recibida',
-      history: [{ status: 'recibida', at, by: 'citizen' }],
-      ...(input.dialogId ? { dialogId: input.dialogId } : {}),
-    };
+    const proposal = newProposal(input, formatTrackingNumber(year, seq), now);
     this.db.data.counters[year] = seq;
     this.db.data.proposals.push(proposal);
     this.byId.set(proposal.id, proposal);
@@ -333,19 +312,7 @@ export class DocumentStore implements Store {
     const active = list.find((x) => x.userKey === input.userKey && x.tableId === input.tableId);
     if (active) return { signUp: active, existing: true, ...this.position(active) };
     const confirmed = list.filter((x) => x.tableId === input.tableId && x.status === 'confirmed').length;
-    const at = now.toISOString();
-    const signUp: SignUp = {
-      code: this.newCode(input.tableId),
-      tableId: input.tableId,
-      userKey: input.userKey,
-      channel: input.channel,
-      name: input.name,
-      ...(input.email ? { email: input.email } : {}),
-      ...(input.phone ? { phone: input.phone } : {}),
-      status: confirmed < capacity ? 'confirmed' : 'waitlist',
-      createdAt: at,
-      updatedAt: at,
-    };
+    const signUp = newSignUp(input, this.newCode(input.tableId), confirmed < capacity, now);
     list.push(signUp);
     try {
       await this.db.persist();
@@ -362,10 +329,8 @@ export class DocumentStore implements Store {
   }
 
   private newCode(tableId: string): string {
-    // No 0/O or 1/I: codes are read aloud and typed on phones.
-    const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
     for (;;) {
-      const code = `${tableId}-${Array.from(randomBytes(4), (b) => alphabet[b % alphabet.length]).join('')}`;
+      const code = signUpCode(tableId, randomBytes(4));
       if (!this.signupList.some((x) => x.code === code)) return code;
     }
   }
@@ -520,21 +485,8 @@ export class DocumentStore implements Store {
    * person. Returns how many proposals changed.
    */
   async eraseUser(userKey: string, scope: ErasureScope, now: Date): Promise<number> {
-    const at = now.toISOString();
     const mine = this.db.data.proposals.filter((p) => p.userKey === userKey);
-    for (const p of mine) {
-      delete p.contact;
-      p.consent = false;
-      p.updatedAt = at;
-      for (const field of PERSON_TEXT) p[field] = maskPersonalData(p[field]);
-      if (scope === 'withdraw') {
-        delete p.userKey;
-        if (p.status !== 'retirada') {
-          p.status = 'retirada';
-          p.history.push({ status: 'retirada', at, by: 'citizen' });
-        }
-      }
-    }
+    for (const p of mine) forgetAuthor(p, scope, now);
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
     // Sign-ups exist only to reach the person: either choice removes them, freeing their places.
     for (const x of this.signUpsOfNow(userKey)) this.release(x, now);
@@ -581,9 +533,3 @@ export class DocumentStore implements Store {
 
 }
 
-/** The fields a person wrote, scrubbed when they ask to be forgotten. */
-const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution'] as const;
-
-function fold(s: string): string {
-  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
-}

@@ -27,6 +27,45 @@ afterAll(async () => {
   for (const drop of drops) await drop();
 });
 
+const APP_SECRET = 'meta-app-secret';
+
+/** A fake Graph API on loopback recording what is sent, and the settings for two instances that use it. */
+async function whatsAppInstances(dbUrl: string, extra: Record<string, string> = {}) {
+  const sent: { to: string; body: string }[] = [];
+  const graph = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      const body = JSON.parse(raw || '{}') as { to: string; text?: { body: string }; interactive?: { body: { text: string } } };
+      sent.push({ to: body.to, body: body.text?.body ?? body.interactive?.body.text ?? '' });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ messages: [{ id: `wamid.out${sent.length}` }] }));
+    });
+  });
+  await new Promise<void>((r) => graph.listen(0, '127.0.0.1', r));
+  const env = {
+    CABILDO_DB: dbUrl, CABILDO_SECRET: SECRET, PORT: '0',
+    WHATSAPP_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'v',
+    WHATSAPP_API_URL: `http://127.0.0.1:${(graph.address() as AddressInfo).port}`, WHATSAPP_JOIN_WINDOW_MS: '0', ...extra,
+  };
+  const servers = [startProcess(env), startProcess(env)];
+  let n = 0;
+  /** A signed webhook delivery of one text message. */
+  const deliver = async (url: string, from: string, text: string, id = `wamid.in${++n}`) => {
+    const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '123' }, messages: [{ from, id, timestamp: String(1_800_000_000 + n), type: 'text', text: { body: text } }] } }] }] });
+    const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
+    return fetch(`${url}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw });
+  };
+  const close = async () => {
+    for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+    await Promise.all(servers.map((s) => s.exited));
+    graph.close();
+  };
+  return { sent, servers, deliver, close, urls: () => Promise.all(servers.map((s) => s.listening())) };
+}
+
+const PROPOSAL = ['enviar propuesta', 'Presupuesto comunal en lenguaje claro', 'Nadie en mi comuna entiende en qué se gasta el presupuesto', 'Publicar cada trimestre el presupuesto en datos abiertos', 'Municipalidad y juntas de vecinos', 'Portal de datos y dos cabildos al año', 'Municipalidad de Renca', '1 y 3', 'Renca', 'no', 'confirmar'];
+
 if (pgSkipReason) console.log(`skipped: PostgreSQL operations (${pgSkipReason})`);
 
 /** Everything a store can hold, as the JSON file holds it. */
@@ -153,34 +192,9 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
   it('two instances on one database: a delivery sent to both is answered once, and a person alternating between them keeps one conversation', { timeout: 90_000 }, async () => {
     const db = await freshDatabase();
     drops.push(db.drop);
-    const sent: { to: string; body: string }[] = [];
-    const graph = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c.toString()));
-      req.on('end', () => {
-        const body = JSON.parse(raw || '{}') as { to: string; text?: { body: string }; interactive?: { body: { text: string } } };
-        sent.push({ to: body.to, body: body.text?.body ?? body.interactive?.body.text ?? '' });
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ messages: [{ id: `wamid.out${sent.length}` }] }));
-      });
-    });
-    await new Promise<void>((r) => graph.listen(0, '127.0.0.1', r));
-    const APP_SECRET = 'meta-app-secret';
-    const env = {
-      CABILDO_DB: db.url, CABILDO_SECRET: SECRET, PORT: '0',
-      WHATSAPP_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'v',
-      WHATSAPP_API_URL: `http://127.0.0.1:${(graph.address() as AddressInfo).port}`, WHATSAPP_JOIN_WINDOW_MS: '0',
-    };
-    const servers = [startProcess(env), startProcess(env)];
+    const { sent, deliver, close, urls: listening } = await whatsAppInstances(db.url);
     try {
-      const urls = await Promise.all(servers.map((s) => s.listening()));
-      let n = 0;
-      const deliver = async (url: string, text: string, id = `wamid.in${++n}`) => {
-        const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '123' }, messages: [{ from: '56911112222', id, timestamp: String(1_800_000_000 + n), type: 'text', text: { body: text } }] } }] }] });
-        const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
-        const res = await fetch(`${url}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw });
-        expect(res.status).toBe(200);
-      };
+      const urls = await listening();
       const replies = async (count: number) => {
         const deadline = Date.now() + 15_000;
         while (sent.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -188,13 +202,13 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
         return sent.length;
       };
       // The same delivery (Meta retrying) reaches both instances at once: one answer.
-      await Promise.all(urls.map((url) => deliver(url, '¿qué es la OGP?', 'wamid.same')));
+      const same = await Promise.all(urls.map((url) => deliver(url, '56911112222', '¿qué es la OGP?', 'wamid.same')));
+      expect(same.map((r) => r.status)).toEqual([200, 200]);
       expect(await replies(1)).toBe(1);
       // One person's proposal, each message to the other instance.
-      const answers = ['enviar propuesta', 'Presupuesto comunal en lenguaje claro', 'Nadie en mi comuna entiende en qué se gasta el presupuesto', 'Publicar cada trimestre el presupuesto en datos abiertos', 'Municipalidad y juntas de vecinos', 'Portal de datos y dos cabildos al año', 'Municipalidad de Renca', '1 y 3', 'Renca', 'no', 'confirmar'];
-      for (const [i, text] of answers.entries()) {
+      for (const [i, text] of PROPOSAL.entries()) {
         const before = sent.length;
-        await deliver(urls[i % 2]!, text);
+        expect((await deliver(urls[i % 2]!, '56911112222', text)).status).toBe(200);
         await replies(before + 1);
       }
       expect(sent.at(-1)!.body).toMatch(/GA-2027-000001/);
@@ -202,55 +216,27 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
       expect((await store.list()).map((p) => p.title)).toEqual(['Presupuesto comunal en lenguaje claro']);
       await store.close();
     } finally {
-      for (const s of servers) s.child.kill('SIGTERM');
-      await Promise.all(servers.map((s) => s.exited));
-      graph.close();
+      await close();
     }
   });
 
   it('SIGKILL of one instance during 200 concurrent proposals: every number a person got is stored once, and the other instance goes on', { timeout: 180_000 }, async () => {
     const db = await freshDatabase();
     drops.push(db.drop);
-    const sent: { to: string; body: string }[] = [];
-    const graph = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c.toString()));
-      req.on('end', () => {
-        const body = JSON.parse(raw || '{}') as { to: string; text?: { body: string }; interactive?: { body: { text: string } } };
-        sent.push({ to: body.to, body: body.text?.body ?? body.interactive?.body.text ?? '' });
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ messages: [{ id: `wamid.out${sent.length}` }] }));
-      });
-    });
-    await new Promise<void>((r) => graph.listen(0, '127.0.0.1', r));
-    const APP_SECRET = 'meta-app-secret';
-    const env = {
-      CABILDO_DB: db.url, CABILDO_SECRET: SECRET, PORT: '0', CABILDO_DB_POOL: '20',
-      WHATSAPP_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '123', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'v',
-      WHATSAPP_API_URL: `http://127.0.0.1:${(graph.address() as AddressInfo).port}`, WHATSAPP_JOIN_WINDOW_MS: '0',
-    };
-    const servers = [startProcess(env), startProcess(env)];
-    let n = 0;
+    const { sent, servers, deliver, close, urls: listening } = await whatsAppInstances(db.url, { CABILDO_DB_POOL: '20' });
     try {
-      const urls = await Promise.all(servers.map((s) => s.listening()));
-      const deliver = async (url: string, from: string, text: string) => {
-        const id = `wamid.in${++n}`;
-        const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '123' }, messages: [{ from, id, timestamp: String(1_800_000_000 + n), type: 'text', text: { body: text } }] } }] }] });
-        const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
-        await fetch(`${url}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw }).catch(() => {});
-      };
-      const answers = ['enviar propuesta', 'Presupuesto comunal en lenguaje claro', 'Nadie en mi comuna entiende en qué se gasta el presupuesto', 'Publicar cada trimestre el presupuesto en datos abiertos', 'Municipalidad y juntas de vecinos', 'Portal de datos y dos cabildos al año', 'Municipalidad de Renca', '1 y 3', 'Renca', 'no', 'confirmar'];
+      const urls = await listening();
+      const send = (url: string, from: string, text: string) => deliver(url, from, text).catch(() => undefined);
       const people = Array.from({ length: 200 }, (_, i) => ({ phone: `5699${String(i).padStart(7, '0')}`, url: urls[i % 2]! }));
       const repliesTo = (phone: string) => sent.filter((m) => m.to === phone).length;
       // Everyone fills the form up to the summary, waiting for each answer.
-      for (const [step, text] of answers.slice(0, -1).entries()) {
-        await Promise.all(people.map((p) => deliver(p.url, p.phone, text)));
+      for (const [step, text] of PROPOSAL.slice(0, -1).entries()) {
+        await Promise.all(people.map((p) => send(p.url, p.phone, text)));
         const deadline = Date.now() + 30_000;
         while (people.some((p) => repliesTo(p.phone) < step + 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       }
-      // All 200 confirm at once; instance 0 is killed while the confirmations are in flight.
-      const confirmations = Promise.all(people.map((p) => deliver(p.url, p.phone, 'confirmar')));
-      // Killed once it has filed some, so others are mid-write.
+      // All 200 confirm at once; instance 0 is killed once it has filed some, so others are mid-write.
+      const confirmations = Promise.all(people.map((p) => send(p.url, p.phone, 'confirmar')));
       const onFirst = new Set(people.filter((p) => p.url === urls[0]).map((p) => p.phone));
       const killAt = Date.now() + 20_000;
       while (sent.filter((m) => onFirst.has(m.to) && /GA-2027-/.test(m.body)).length < 10 && Date.now() < killAt) await new Promise((r) => setTimeout(r, 5));
@@ -263,20 +249,17 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
       const stored = (await store.list()).map((p) => p.id);
       expect(new Set(stored).size).toBe(stored.length);
       for (const id of received) expect(stored).toContain(id);
-      // The survivor answered everyone who wrote to it.
+      // The survivor answered everyone who wrote to it, and still answers.
       expect(people.filter((p) => p.url === urls[1]).every((p) => sent.some((m) => m.to === p.phone && /GA-2027-/.test(m.body)))).toBe(true);
-      // And still answers.
       const before = sent.length;
-      await deliver(urls[1]!, '56980000000', 'hola');
+      await send(urls[1]!, '56980000000', 'hola');
       const deadline = Date.now() + 10_000;
       while (sent.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(sent.length).toBeGreaterThan(before);
       console.log(`SIGKILL run: ${stored.length} stored, ${received.length} numbers received by people`);
       await store.close();
     } finally {
-      for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGTERM');
-      await Promise.all(servers.map((s) => s.exited));
-      graph.close();
+      await close();
     }
   });
 

@@ -1,0 +1,79 @@
+/** Record rules every store implementation shares: how a proposal is made, and how it is forgotten. */
+import { maskPersonalData } from '../privacy/mask.js';
+import type { ErasureScope, Proposal, SignUp } from '../types.js';
+import type { NewProposal, NewSignUp } from './port.js';
+
+/** The fields a person wrote, scrubbed when they ask to be forgotten. */
+const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution'] as const;
+
+/** Case and accents folded, for territory filters. */
+export function fold(s: string): string {
+  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+/** A new proposal under tracking number `id`; contact details only with consent. */
+export function newProposal(input: NewProposal, id: string, now: Date): Proposal {
+  const at = now.toISOString();
+  return {
+    id,
+    createdAt: at,
+    updatedAt: at,
+    channel: input.channel,
+    userKey: input.userKey,
+    title: input.title,
+    problem: input.problem,
+    description: input.description,
+    actors: input.actors,
+    components: input.components,
+    institution: input.institution,
+    pillars: input.pillars,
+    territory: input.territory,
+    consent: input.consent,
+    ...(input.consent && input.contact ? { contact: input.contact } : {}),
+    status: 'recibida',
+    history: [{ status: 'recibida', at, by: 'citizen' }],
+    ...(input.dialogId ? { dialogId: input.dialogId } : {}),
+  };
+}
+
+/**
+ * A proposal whose author asked to be forgotten, changed in place: contact erased, personal data
+ * typed into the text masked; with `withdraw`, also withdrawn and unlinked from the person.
+ */
+export function forgetAuthor(p: Proposal, scope: ErasureScope, now: Date): void {
+  const at = now.toISOString();
+  delete p.contact;
+  p.consent = false;
+  p.updatedAt = at;
+  for (const field of PERSON_TEXT) p[field] = maskPersonalData(p[field]);
+  if (scope !== 'withdraw') return;
+  delete p.userKey;
+  if (p.status !== 'retirada') {
+    p.status = 'retirada';
+    p.history.push({ status: 'retirada', at, by: 'citizen' });
+  }
+}
+
+/** Codes people read aloud and type on phones: no 0/O or 1/I. */
+const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+export function signUpCode(tableId: string, bytes: Uint8Array): string {
+  return `${tableId}-${Array.from(bytes.subarray(0, 4), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}`;
+}
+
+/** A new sign-up with its code and status, as both stores write it. */
+export function newSignUp(input: NewSignUp, code: string, confirmed: boolean, now: Date): SignUp {
+  const at = now.toISOString();
+  return {
+    code,
+    tableId: input.tableId,
+    userKey: input.userKey,
+    channel: input.channel,
+    name: input.name,
+    ...(input.email ? { email: input.email } : {}),
+    ...(input.phone ? { phone: input.phone } : {}),
+    status: confirmed ? 'confirmed' : 'waitlist',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
