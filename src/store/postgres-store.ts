@@ -12,7 +12,7 @@ import { maskPersonalData } from '../privacy/mask.js';
 import type { AuditEntry, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
 import type { Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
-import { fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -154,14 +154,10 @@ export class PostgresStore implements Store {
       const proposal = rows[0]?.doc;
       if (!proposal) return { kind: 'not_found' };
       if (proposal.status === 'retirada') return { kind: 'withdrawn' };
-      const at = now.toISOString();
-      proposal.status = change.status;
-      proposal.updatedAt = at;
-      if (change.answer !== undefined) proposal.answer = change.answer;
-      proposal.history.push({ status: change.status, at, by: change.actor, ...(change.answer !== undefined ? { answer: change.answer } : {}) });
+      const { audit, notice } = applyStatus(proposal, change, now);
       await updateProposal(db, proposal);
-      await db.query('INSERT INTO audit (entry) VALUES ($1)', [{ at, actor: change.actor, action: 'status', proposalId: id, detail: change.status }]);
-      if (proposal.userKey) await addNotice(db, { userKey: proposal.userKey, channel: proposal.channel, proposalId: id, createdAt: at });
+      await db.query('INSERT INTO audit (entry) VALUES ($1)', [audit]);
+      if (notice) await addNotice(db, notice);
       return { kind: 'changed', proposal };
     });
   }

@@ -1,6 +1,6 @@
 /** Record rules every store implementation shares: how a proposal is made, and how it is forgotten. */
 import { maskPersonalData } from '../privacy/mask.js';
-import type { ErasureScope, Proposal, SignUp } from '../types.js';
+import type { AuditEntry, ErasureScope, Notice, Proposal, ProposalStatus, SignUp } from '../types.js';
 import type { NewProposal, NewSignUp } from './port.js';
 
 /** The fields a person wrote, scrubbed when they ask to be forgotten. */
@@ -52,6 +52,21 @@ export function forgetAuthor(p: Proposal, scope: ErasureScope, now: Date): void 
     p.status = 'retirada';
     p.history.push({ status: 'retirada', at, by: 'citizen' });
   }
+}
+
+/** What a staff status change writes: the change on the proposal, its audit entry and, for a linked author, a notice. */
+export function applyStatus(
+  proposal: Proposal,
+  change: { status: ProposalStatus; answer?: string; actor: string },
+  now: Date,
+): { audit: AuditEntry; notice?: Notice } {
+  const at = now.toISOString();
+  proposal.status = change.status;
+  proposal.updatedAt = at;
+  if (change.answer !== undefined) proposal.answer = change.answer;
+  proposal.history.push({ status: change.status, at, by: change.actor, ...(change.answer !== undefined ? { answer: change.answer } : {}) });
+  const audit: AuditEntry = { at, actor: change.actor, action: 'status', proposalId: proposal.id, detail: change.status };
+  return proposal.userKey ? { audit, notice: { userKey: proposal.userKey, channel: proposal.channel, proposalId: proposal.id, createdAt: at } } : { audit };
 }
 
 /** Codes people read aloud and type on phones: no 0/O or 1/I. */

@@ -25,7 +25,7 @@ import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import { Dedupe } from '../dedupe.js';
-import { fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type {
   AuditEntry,
@@ -240,15 +240,9 @@ export class DocumentStore implements Store {
     const proposal = this.byId.get(id);
     if (!proposal) return { kind: 'not_found' };
     if (proposal.status === 'retirada') return { kind: 'withdrawn' };
-    const at = now.toISOString();
-    proposal.status = change.status;
-    proposal.updatedAt = at;
-    if (change.answer !== undefined) proposal.answer = change.answer;
-    proposal.history.push({ status: change.status, at, by: change.actor, ...(change.answer !== undefined ? { answer: change.answer } : {}) });
-    this.db.data.audit.push({ at, actor: change.actor, action: 'status', proposalId: id, detail: change.status });
-    if (proposal.userKey) {
-      this.db.data.notices.push({ userKey: proposal.userKey, channel: proposal.channel, proposalId: id, createdAt: at });
-    }
+    const { audit, notice } = applyStatus(proposal, change, now);
+    this.db.data.audit.push(audit);
+    if (notice) this.db.data.notices.push(notice);
     await this.db.persist();
     return { kind: 'changed', proposal };
   }
