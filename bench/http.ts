@@ -18,14 +18,16 @@ export interface HttpResult {
   errors: number;
 }
 
-async function startServer(root: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** `database`: a PostgreSQL URL shared by the instances; without it each server has its own JSON file. */
+async function startServer(root: string, database?: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'adapters/server/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
       PORT: '0',
       HOST: '127.0.0.1',
-      CABILDO_DB: join(mkdtempSync(join(tmpdir(), 'cabildo-bench-http-')), 'db.json'),
+      CABILDO_DB: database ?? join(mkdtempSync(join(tmpdir(), 'cabildo-bench-http-')), 'db.json'),
+      ...(database ? { CABILDO_SECRET: 'bench-secret-0123456789abcdef', CABILDO_DB_POOL: '20' } : {}),
       CABILDO_NOW: '2027-03-15',
       CABILDO_LOG_LEVEL: 'warn',
       CABILDO_TOKENS_PER_IP_PER_MINUTE: '100000',
@@ -48,8 +50,13 @@ async function startServer(root: string): Promise<{ url: string; stop: () => Pro
 /** Time a person takes to read and type between messages, when `pace` is on: 1 to 3 s. */
 const thinkTime = () => 1000 + Math.random() * 2000;
 
-export async function conversation(base: string, script: string[], times: number[], pace = false): Promise<number> {
+/** `bases`: the instances' Direct Line roots; a conversation's requests go to each in turn, as a load balancer that does not pin users would send them. */
+export async function conversation(bases: string | string[], script: string[], times: number[], pace = false): Promise<number> {
+  const roots = typeof bases === 'string' ? [bases] : bases;
+  let turn = Math.floor(Math.random() * roots.length);
+  const next = () => roots[turn++ % roots.length]!;
   let errors = 0;
+  const base = next();
   const generated = (await (await fetch(`${base}/tokens/generate`, { method: 'POST' })).json()) as { token: string; conversationId: string };
   const headers = { authorization: `Bearer ${generated.token}`, 'content-type': 'application/json' };
   await fetch(`${base}/conversations`, { method: 'POST', headers });
@@ -58,9 +65,9 @@ export async function conversation(base: string, script: string[], times: number
   for (const text of script) {
     if (pace) await new Promise((r) => setTimeout(r, thinkTime()));
     const t = performance.now();
-    const posted = await fetch(`${base}/conversations/${id}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'x' }, text }) });
+    const posted = await fetch(`${next()}/conversations/${id}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'x' }, text }) });
     await posted.arrayBuffer();
-    const page = (await (await fetch(`${base}/conversations/${id}/activities?watermark=${watermark}`, { headers })).json()) as { activities: { from: { role?: string } }[]; watermark: string };
+    const page = (await (await fetch(`${next()}/conversations/${id}/activities?watermark=${watermark}`, { headers })).json()) as { activities: { from: { role?: string } }[]; watermark: string };
     times.push(performance.now() - t);
     if (!posted.ok || !page.activities.some((a) => a.from.role === 'bot')) errors++;
     watermark = page.watermark;
@@ -73,9 +80,9 @@ export async function conversation(base: string, script: string[], times: number
  * on a server; without it every conversation fires its next message as soon as the reply
  * arrives, which measures saturation.
  */
-export async function httpLatency(root: string, conversations = 200, pace = false): Promise<HttpResult> {
-  const server = await startServer(root);
-  const base = `${server.url}/v3/directline`;
+export async function httpLatency(root: string, conversations = 200, pace = false, database?: { url: string; instances: number }): Promise<HttpResult> {
+  const servers = await Promise.all(Array.from({ length: database?.instances ?? 1 }, () => startServer(root, database?.url)));
+  const base = servers.map((s) => `${s.url}/v3/directline`);
   try {
     await conversation(base, QUESTIONS.slice(0, 5), []); // warm-up
     const times: number[] = [];
@@ -94,6 +101,6 @@ export async function httpLatency(root: string, conversations = 200, pace = fals
       errors: errors.reduce((a, b) => a + b, 0),
     };
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
   }
 }

@@ -11,8 +11,8 @@ import type { Proposal } from '../src/types.js';
 export const BENCH_PG = process.env.CABILDO_BENCH_PG ?? process.env.CABILDO_TEST_PG;
 const SECRET = 'bench-secret-0123456789abcdef';
 
-/** A fresh database with `existing` proposals of realistic size, and a store on it. */
-export async function postgresStore(existing = 0): Promise<{ store: Store; drop: () => Promise<void> }> {
+/** An empty database on the bench server, and a function that drops it. */
+export async function emptyDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `cabildo_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: BENCH_PG });
   await admin.connect();
@@ -20,16 +20,27 @@ export async function postgresStore(existing = 0): Promise<{ store: Store; drop:
   await admin.end();
   const url = new URL(BENCH_PG!);
   url.pathname = `/${name}`;
-  const store = await openPostgresStore(url.toString(), { secret: SECRET });
-  if (existing) await seed(url.toString(), existing);
   return {
-    store,
+    url: url.toString(),
     drop: async () => {
-      await store.close().catch(() => {});
       const c = new pg.Client({ connectionString: BENCH_PG });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
+    },
+  };
+}
+
+/** A fresh database with `existing` proposals of realistic size, and a store on it. */
+export async function postgresStore(existing = 0): Promise<{ store: Store; drop: () => Promise<void> }> {
+  const db = await emptyDatabase();
+  const store = await openPostgresStore(db.url, { secret: SECRET });
+  if (existing) await seed(db.url, existing);
+  return {
+    store,
+    drop: async () => {
+      await store.close().catch(() => {});
+      await db.drop();
     },
   };
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/load.js';
 import { cabildoScores, nlpjsScores } from './nlu.js';
 import { draftLatency, engineLatency, percentile, postgresSubmissionLatency, submissionLatency } from './engine.js';
-import { BENCH_PG } from './postgres.js';
+import { BENCH_PG, emptyDatabase } from './postgres.js';
 import { httpLatency } from './http.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -76,4 +76,20 @@ console.log('|---|---|---|---|---|---|');
 for (const pace of [true, false]) {
   const http = await httpLatency(root, 200, pace);
   console.log(`| ${pace ? 'paced' : 'saturated'} | ${http.messages} | ${f(http.perSecond, 0)} | ${f(http.p50, 1)} ms | ${f(http.p99, 1)} ms | ${http.errors} |`);
+}
+if (BENCH_PG) {
+  console.log('\n## HTTP on PostgreSQL: one instance against two on one database (each conversation alternating between them)\n');
+  console.log('| instances | load | messages | messages/s | p50 | p99 | errors |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const instances of [1, 2]) {
+    for (const pace of [true, false]) {
+      const db = await emptyDatabase();
+      try {
+        const http = await httpLatency(root, 200, pace, { url: db.url, instances });
+        console.log(`| ${instances} | ${pace ? 'paced' : 'saturated'} | ${http.messages} | ${f(http.perSecond, 0)} | ${f(http.p50, 1)} ms | ${f(http.p99, 1)} ms | ${http.errors} |`);
+      } finally {
+        await db.drop();
+      }
+    }
+  }
 }

@@ -9,7 +9,7 @@
  */
 export { createEngine, type Engine, type EngineOptions } from './engine.js';
 export { openFileStore, openMemoryStore } from './store/open.js';
-export type { Store } from './store/port.js';
+export type { ChatConversation, ChatConversations, Store } from './store/port.js';
 export { loadContent, type Content } from './content/load.js';
 export { CabildoError, ContentError } from './errors.js';
 export type { Logger } from './logger.js';

@@ -17,7 +17,7 @@ export interface RunningServer {
   /** Stops accepting, lets requests and turns in flight finish, then closes the store. */
   close(): Promise<void>;
   /** What the server holds in memory for the web chat. */
-  stats(): { webchatConversations: number; webchatTokens: number };
+  stats(): Promise<{ webchatConversations: number; webchatTokens: number }>;
 }
 
 export interface ServerDeps {
@@ -76,7 +76,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
     );
   }
 
-  const webchat = createWebchatAdapter(engine, settings.webchat, logger);
+  const webchat = createWebchatAdapter(engine, deps.store, settings.webchat, logger);
   app.use(webchat.router);
 
   app.use((_req, res) => res.status(404).json({ error: { code: 'NotFound', message: 'No such endpoint.' } }));
@@ -100,7 +100,10 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
 
   return {
     url: `http://${host}:${port}`,
-    stats: () => ({ webchatConversations: webchat.conversations(), webchatTokens: webchat.tokens() }),
+    stats: async () => {
+      const { conversations, tokens } = await webchat.counts();
+      return { webchatConversations: conversations, webchatTokens: tokens };
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,6 +1,7 @@
 /**
  * A small botbuilder adapter behind our Direct Line endpoint: a turn runs in-process and the
- * bot's activities go into the conversation's stream, where the client polls for them.
+ * bot's activities go into the conversation's stream (kept by the store), where the client
+ * polls for them.
  */
 import {
   BotAdapter,
@@ -9,12 +10,12 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import type { ConversationRegistry } from './conversations.js';
+import type { ChatConversations } from '../../src/index.js';
 
 export const BOT_ACCOUNT = { id: 'cabildo', name: 'Cabildo', role: 'bot' };
 
 export class DirectLineAdapter extends BotAdapter {
-  constructor(private readonly registry: ConversationRegistry) {
+  constructor(private readonly conversations: ChatConversations) {
     super();
   }
 
@@ -24,32 +25,34 @@ export class DirectLineAdapter extends BotAdapter {
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const conversation = this.registry.get(context.activity.conversation.id);
-    return activities.map((activity) => {
-      if (!conversation || activity.type === 'delay' || activity.type === 'invokeResponse') return { id: '' };
-      const id = this.registry.append(conversation, {
+    const conversationId = context.activity.conversation.id;
+    const responses: ResourceResponse[] = [];
+    // In order: the stream's indexes are the order the client shows them in.
+    for (const activity of activities) {
+      if (activity.type === 'delay' || activity.type === 'invokeResponse') {
+        responses.push({ id: '' });
+        continue;
+      }
+      const id = await this.conversations.append(conversationId, {
         ...activity,
         from: BOT_ACCOUNT,
         recipient: context.activity.from,
-        conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+        conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
         channelId: 'directline',
         ...(context.activity.id ? { replyToId: context.activity.id } : {}),
-      });
-      return { id };
-    });
+      } as Record<string, unknown>);
+      responses.push({ id });
+    }
+    return responses;
   }
 
   async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<void> {
-    const conversation = this.registry.get(context.activity.conversation.id);
-    const index = conversation?.activities.findIndex((a) => a.id === activity.id) ?? -1;
-    if (conversation && index >= 0) conversation.activities[index] = { ...conversation.activities[index], ...activity };
+    if (activity.id) await this.conversations.replace(context.activity.conversation.id, activity.id, activity as Record<string, unknown>);
   }
 
   async deleteActivity(context: TurnContext, reference: Partial<ConversationReference>): Promise<void> {
-    const conversation = this.registry.get(context.activity.conversation.id);
     // Indexes are watermarks: the entry stays, emptied, so later watermarks keep their meaning.
-    const index = conversation?.activities.findIndex((a) => a.id === reference.activityId) ?? -1;
-    if (conversation && index >= 0) conversation.activities[index] = { id: reference.activityId, type: 'messageDelete' };
+    if (reference.activityId) await this.conversations.replace(context.activity.conversation.id, reference.activityId, { type: 'messageDelete' });
   }
 
   async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {

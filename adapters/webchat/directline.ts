@@ -6,14 +6,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { Activity, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { MAX_MESSAGE_LENGTH } from '../../src/index.js';
+import { MAX_MESSAGE_LENGTH, type ChatConversation, type ChatConversations } from '../../src/index.js';
 import type { RateLimiter } from '../server/rate-limit.js';
-import type { Conversation, ConversationRegistry } from './conversations.js';
 import { BOT_ACCOUNT, type DirectLineAdapter } from './directline-adapter.js';
 import type { WebIdentities } from './web-identity.js';
 
 export interface DirectLineOptions {
-  registry: ConversationRegistry;
+  /** Conversations, tokens and streams, kept by the store so any instance serves any conversation. */
+  conversations: ChatConversations;
   adapter: DirectLineAdapter;
   logic: (context: TurnContext) => Promise<void>;
   /** Signed web user ids (the page's credential across visits). */
@@ -54,17 +54,17 @@ function bearer(req: Request): string | undefined {
 }
 
 export function directLineRouter(options: DirectLineOptions): Router {
-  const { registry, adapter, logic, identities, perIp, refreshesPerConversation, perConversation } = options;
+  const { conversations, adapter, logic, identities, perIp, refreshesPerConversation, perConversation } = options;
   const router = Router();
 
   /** The conversation the request's token reaches, answering 401/403 itself when there is none. */
-  function authorised(req: Request, res: Response, conversationId?: string): Conversation | undefined {
+  async function authorised(req: Request, res: Response, conversationId?: string): Promise<ChatConversation | undefined> {
     const token = bearer(req);
     if (!token) {
       fail(res, 401, 'TokenMissing', 'Authorization: Bearer <token> is required.');
       return undefined;
     }
-    const conversation = registry.byToken(token);
+    const conversation = await conversations.byToken(token);
     if (!conversation) {
       fail(res, 403, 'TokenInvalid', 'The token is unknown or expired.');
       return undefined;
@@ -83,7 +83,7 @@ export function directLineRouter(options: DirectLineOptions): Router {
     return true;
   }
 
-  const conversationJson = (conversation: Conversation, issued: { token: string; expiresIn: number }) => ({
+  const conversationJson = (conversation: ChatConversation, issued: { token: string; expiresIn: number }) => ({
     conversationId: conversation.id,
     token: issued.token,
     expires_in: issued.expiresIn,
@@ -91,7 +91,7 @@ export function directLineRouter(options: DirectLineOptions): Router {
 
   // Open on purpose: a page embedding the chat holds no secret. Each token reaches one new
   // conversation; the person is the signed id the page brings back, or a new one.
-  router.post('/tokens/generate', (req, res) => {
+  router.post('/tokens/generate', async (req, res) => {
     if (limited(res, perIp.take(`ip:${req.ip}`))) return;
     const body = generateBody.safeParse(req.body ?? {});
     if (!body.success) return fail(res, 400, 'BadArgument', 'The body must be {} or {"credential": "<the credential this server issued>"}.');
@@ -99,26 +99,26 @@ export function directLineRouter(options: DirectLineOptions): Router {
     const presented = body.data.credential;
     // A guessed, altered, expired or foreign id is not honoured: the page gets a new person.
     const identity = (presented && identities.verify(presented, origin)) || identities.issue(origin);
-    const conversation = registry.create(identity.userId);
+    const conversation = await conversations.create(identity.userId);
     if (!conversation) {
       res.setHeader('Retry-After', String(FULL_RETRY_AFTER_S));
       return fail(res, 503, 'ServiceBusy', 'The chat is serving as many conversations as it can; try again in a minute.');
     }
-    res.json({ ...conversationJson(conversation, registry.issueToken(conversation)), user: { id: identity.userId }, credential: identity.signed });
+    res.json({ ...conversationJson(conversation, await conversations.issueToken(conversation.id)), user: { id: identity.userId }, credential: identity.signed });
   });
 
-  router.post('/tokens/refresh', (req, res) => {
-    const conversation = authorised(req, res);
+  router.post('/tokens/refresh', async (req, res) => {
+    const conversation = await authorised(req, res);
     if (!conversation) return;
     if (limited(res, Math.max(perIp.take(`ip:${req.ip}`), refreshesPerConversation.take(`conv:${conversation.id}`)))) return;
-    res.json(conversationJson(conversation, registry.issueToken(conversation)));
+    res.json(conversationJson(conversation, await conversations.issueToken(conversation.id)));
   });
 
   router.post('/conversations', async (req, res) => {
-    const conversation = authorised(req, res);
+    const conversation = await authorised(req, res);
     if (!conversation) return;
-    if (!conversation.started) {
-      conversation.started = true;
+    // One welcome per conversation, even when two instances are asked at once.
+    if (await conversations.start(conversation.id)) {
       const user = { id: conversation.userId, name: '', role: 'user' };
       await adapter.process(
         {
@@ -133,22 +133,22 @@ export function directLineRouter(options: DirectLineOptions): Router {
         logic,
       );
     }
-    res.status(201).json(conversationJson(conversation, registry.currentToken(conversation)));
+    res.status(201).json(conversationJson(conversation, await conversations.currentToken(conversation.id)));
   });
 
-  router.get('/conversations/:id', (req, res) => {
-    const conversation = authorised(req, res, req.params.id);
-    if (conversation) res.json(conversationJson(conversation, registry.currentToken(conversation)));
+  router.get('/conversations/:id', async (req, res) => {
+    const conversation = await authorised(req, res, req.params.id);
+    if (conversation) res.json(conversationJson(conversation, await conversations.currentToken(conversation.id)));
   });
 
-  router.get('/conversations/:id/activities', (req, res) => {
-    const conversation = authorised(req, res, req.params.id);
+  router.get('/conversations/:id/activities', async (req, res) => {
+    const conversation = await authorised(req, res, req.params.id);
     if (!conversation) return;
-    res.json(registry.since(conversation, Number(req.query.watermark ?? 0)));
+    res.json(await conversations.since(conversation.id, Number(req.query.watermark ?? 0)));
   });
 
   router.post('/conversations/:id/activities', async (req, res) => {
-    const conversation = authorised(req, res, req.params.id);
+    const conversation = await authorised(req, res, req.params.id);
     if (!conversation) return;
     if (limited(res, perConversation.take(`conv:${conversation.id}`))) return;
     const parsed = postedActivity.safeParse(req.body);
@@ -171,7 +171,7 @@ export function directLineRouter(options: DirectLineOptions): Router {
       serviceUrl: '',
     };
     if (parsed.data.type === 'typing') return res.json({ id: '' });
-    const id = registry.append(conversation, activity);
+    const id = await conversations.append(conversation.id, activity as Record<string, unknown>);
     await adapter.process({ ...activity, id }, logic);
     res.json({ id });
   });

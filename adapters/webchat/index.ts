@@ -8,11 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
-import type { Engine, Logger } from '../../src/index.js';
+import type { Engine, Logger, Store } from '../../src/index.js';
 import { RateLimiter } from '../server/rate-limit.js';
 import { acceptActivity, loopbackOnly } from './bot-framework-guard.js';
 import { BOT_FRAMEWORK_CHANNEL, CabildoBot, WEBCHAT_CHANNEL } from './bot.js';
-import { ConversationRegistry } from './conversations.js';
 import { DirectLineAdapter } from './directline-adapter.js';
 import { directLineRouter } from './directline.js';
 import { WebIdentities } from './web-identity.js';
@@ -42,8 +41,7 @@ export interface WebchatAdapter {
   /** Stops the expiry timer. */
   close(): void;
   /** Open Direct Line conversations, and the live tokens reaching them. */
-  conversations(): number;
-  tokens(): number;
+  counts(): Promise<{ conversations: number; tokens: number }>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,16 +55,18 @@ const MAX_ACTIVITIES = 500;
 /** Token refreshes per conversation per minute: Web Chat refreshes every 15 minutes. */
 const REFRESHES_PER_MINUTE = 5;
 
-export function createWebchatAdapter(engine: Engine, settings: WebchatSettings, logger: Logger): WebchatAdapter {
+export function createWebchatAdapter(engine: Engine, store: Store, settings: WebchatSettings, logger: Logger): WebchatAdapter {
   const onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ channel: 'webchat', err: error.message }, 'bot turn failed');
     await context.sendActivity('Tuve un problema técnico. Intenta de nuevo en un momento.');
   };
 
-  const registry = new ConversationRegistry({ ttlMs: settings.conversationTtlMs, maxConversations: settings.maxConversations, maxActivities: MAX_ACTIVITIES });
-  const directLine = new DirectLineAdapter(registry);
+  const conversations = store.chatConversations({ ttlMs: settings.conversationTtlMs, maxConversations: settings.maxConversations, maxActivities: MAX_ACTIVITIES });
+  const directLine = new DirectLineAdapter(conversations);
   directLine.onTurnError = onTurnError;
-  const sweeper = setInterval(() => registry.sweep(), Math.min(60_000, settings.conversationTtlMs));
+  const sweeper = setInterval(() => {
+    conversations.sweep().catch((error: unknown) => logger.error({ channel: 'webchat', err: String(error) }, 'conversation sweep failed'));
+  }, Math.min(60_000, settings.conversationTtlMs));
   sweeper.unref();
   // The signature is a MAC keyed with the store's secret, so ids survive restarts and no second secret is needed.
   const identities = new WebIdentities((message) => engine.userKey('webchat-id', message), settings.webUserLifetimeMs);
@@ -89,7 +89,7 @@ export function createWebchatAdapter(engine: Engine, settings: WebchatSettings, 
   }
   const webBot = new CabildoBot(engine, WEBCHAT_CHANNEL);
   router.use('/v3/directline', cors(settings.allowedOrigins), directLineRouter({
-    registry,
+    conversations,
     adapter: directLine,
     logic: (context) => webBot.run(context),
     identities,
@@ -100,7 +100,7 @@ export function createWebchatAdapter(engine: Engine, settings: WebchatSettings, 
   router.get('/webchat/webchat.js', (_req, res) => res.sendFile(WEBCHAT_BUNDLE, { maxAge: '1d' }));
   router.use(express.static(join(here, 'public'), { index: 'index.html' }));
 
-  return { router, close: () => clearInterval(sweeper), conversations: () => registry.size, tokens: () => registry.tokenCount };
+  return { router, close: () => clearInterval(sweeper), counts: () => conversations.counts() };
 }
 
 /** CORS for pages on other sites that call Direct Line directly; only the listed origins. */

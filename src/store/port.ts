@@ -79,6 +79,58 @@ export interface Invitation {
   commitmentId: string;
 }
 
+/** A web-chat conversation (the Direct Line endpoint's): whom its token speaks for, and whether the welcome went out. */
+export interface ChatConversation {
+  id: string;
+  userId: string;
+  started: boolean;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresIn: number;
+}
+
+export interface ChatLimits {
+  /** Idle time after which a conversation and its token are forgotten. */
+  ttlMs: number;
+  /** Conversations held at once; past it `create` gives undefined (the server answers 503). */
+  maxConversations: number;
+  /** Activities kept per conversation; a client polling with an older watermark gets the kept ones. */
+  maxActivities: number;
+}
+
+/** An activity as the stream keeps it: JSON, with the id the stream gave it. */
+export type ChatActivity = Record<string, unknown>;
+
+/**
+ * Web-chat conversations: one live token each (refreshing replaces it), and an append-only
+ * activity stream whose indexes are the watermarks clients poll with. Kept by the store so that
+ * any instance can serve any conversation.
+ */
+export interface ChatConversations {
+  /** A new conversation, or undefined when `maxConversations` are held even after forgetting idle ones. */
+  create(userId: string): Promise<ChatConversation | undefined>;
+  /** The conversation a live, unexpired token reaches (and it counts as a visit). */
+  byToken(token: string): Promise<ChatConversation | undefined>;
+  /** A new token for the conversation; the one it had stops working. */
+  issueToken(conversationId: string): Promise<IssuedToken>;
+  /** The conversation's live token, minting one only if it has none. */
+  currentToken(conversationId: string): Promise<IssuedToken>;
+  /** Marks the conversation started: true for the first caller only (one welcome per conversation). */
+  start(conversationId: string): Promise<boolean>;
+  /** Adds an activity (stamped with its id and time) and returns its id, `<conversation>|<index>`. */
+  append(conversationId: string, activity: ChatActivity): Promise<string>;
+  /** Activities after `watermark` (how many were seen), and the new watermark. */
+  since(conversationId: string, watermark: number): Promise<{ activities: ChatActivity[]; watermark: string }>;
+  /** Replaces a kept activity (an update, or a deletion's empty entry: indexes stay watermarks). */
+  replace(conversationId: string, activityId: string, activity: ChatActivity): Promise<void>;
+  /** Forgets idle conversations and their tokens; returns how many went. */
+  sweep(): Promise<number>;
+  /** Conversations held, and live tokens (never more than conversations). */
+  counts(): Promise<{ conversations: number; tokens: number }>;
+}
+
 export interface Store {
   /** The keyed hash that stands for a channel user everywhere in the store (computed here, never stored raw). */
   readonly userKey: UserKeyer;
@@ -146,6 +198,9 @@ export interface Store {
    * linked phone); held until the store is closed.
    */
   claim(name: string): Promise<boolean>;
+
+  /** The web chat's conversations, shared by every instance on this store. */
+  chatConversations(limits: ChatLimits, now?: () => number): ChatConversations;
 
   health(): Promise<StoreHealth>;
   /** Waits for every write in flight, then releases what the store holds. */

@@ -10,7 +10,8 @@ import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import type { AuditEntry, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
-import type { Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
+import { PostgresChatConversations } from './chat-postgres.js';
+import type { ChatConversations, ChatLimits, Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
 import { applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 
@@ -332,6 +333,10 @@ export class PostgresStore implements Store {
       }
       return rows.length;
     });
+  }
+
+  chatConversations(limits: ChatLimits, now?: () => number): ChatConversations {
+    return new PostgresChatConversations(this.pool, limits, now);
   }
 
   async health(): Promise<StoreHealth> {

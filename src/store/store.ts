@@ -9,7 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { Low } from 'lowdb';
 import type { UserKeyer } from './user-key.js';
+import { MemoryChatConversations } from './chat-memory.js';
 import type {
+  ChatConversations,
+  ChatLimits,
   Invitation,
   NewProposal,
   NewSignUp,
@@ -510,6 +513,10 @@ export class DocumentStore implements Store {
   /** The documents as they stand, for `store migrate` (copied, so the caller cannot change them). */
   snapshot(): { records: StoreData; sessions: SessionData } {
     return structuredClone({ records: this.db.data, sessions: this.sessions.data });
+  }
+
+  chatConversations(limits: ChatLimits, now?: () => number): ChatConversations {
+    return new MemoryChatConversations(limits, now);
   }
 
   async health(): Promise<StoreHealth> {

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationRegistry } from '../../adapters/webchat/conversations.js';
 import { RateLimiter } from '../../adapters/server/rate-limit.js';
 import { testServer } from '../helpers/server.js';
 
 describe('Direct Line conversations', () => {
-  it('forget an idle conversation and its tokens after the time-to-live', () => {
-    let now = 0;
-    const registry = new ConversationRegistry({ ttlMs: 30 * 60_000, maxConversations: 10, maxActivities: 100 }, () => now);
-    const c = registry.create('u_1')!;
-    const { token } = registry.issueToken(c);
-    now = 29 * 60_000;
-    expect(registry.byToken(token)?.id).toBe(c.id);
-    now = 29 * 60_000 + 31 * 60_000;
-    expect(registry.sweep()).toBe(1);
-    expect(registry.byToken(token)).toBeUndefined();
-    expect(registry.get(c.id)).toBeUndefined();
-  });
-
   it('refresh and resume give new tokens for the same conversation only', async () => {
     const server = await testServer();
     const base = `${server.url}/v3/directline`;

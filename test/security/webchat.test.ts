@@ -113,7 +113,7 @@ describe('Direct Line tokens', () => {
     }
     expect(statuses.get(200)).toBe(1);
     expect(statuses.get(403)).toBe(1999);
-    expect(server.stats().webchatTokens).toBe(1);
+    expect((await server.stats()).webchatTokens).toBe(1);
     await server.close();
   });
 
@@ -132,7 +132,7 @@ describe('Direct Line tokens', () => {
     expect(ok).toBeLessThanOrEqual(5);
     expect(limited?.status).toBe(429);
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(server.stats().webchatTokens).toBe(1);
+    expect((await server.stats()).webchatTokens).toBe(1);
     await server.close();
   });
 
@@ -146,7 +146,7 @@ describe('Direct Line tokens', () => {
       expect(started.token).toBe(json.token);
       expect(resumed.token).toBe(json.token);
     }
-    expect(server.stats().webchatTokens).toBe(1);
+    expect((await server.stats()).webchatTokens).toBe(1);
     await server.close();
   });
 

@@ -256,6 +256,45 @@ export function storeContract(name: string, target: ContractTarget, options: { s
       });
     });
 
+    it('keeps web-chat conversations: one live token, a stream with absolute watermarks, a cap, and expiry', async () => {
+      await withStore(async (store) => {
+        let now = Date.parse('2027-03-15T12:00:00Z');
+        const chats = store.chatConversations({ ttlMs: 30 * 60_000, maxConversations: 3, maxActivities: 4 }, () => now);
+        const c = (await chats.create('w_ana'))!;
+        expect(c).toMatchObject({ userId: 'w_ana', started: false });
+        const first = await chats.issueToken(c.id);
+        expect((await chats.byToken(first.token))?.id).toBe(c.id);
+        expect((await chats.currentToken(c.id)).token).toBe(first.token);
+        const second = await chats.issueToken(c.id);
+        expect(await chats.byToken(first.token)).toBeUndefined();
+        expect((await chats.byToken(second.token))?.id).toBe(c.id);
+        expect(await chats.counts()).toEqual({ conversations: 1, tokens: 1 });
+        // One welcome: only the first start counts, even at the same moment.
+        expect((await Promise.all([chats.start(c.id), chats.start(c.id)])).filter(Boolean)).toHaveLength(1);
+
+        const ids = [];
+        for (let i = 0; i < 6; i++) ids.push(await chats.append(c.id, { type: 'message', text: `m${i}` }));
+        expect(ids[5]).toBe(`${c.id}|0000005`);
+        // Only the latest 4 are kept; watermarks stay absolute.
+        const all = await chats.since(c.id, 0);
+        expect(all.watermark).toBe('6');
+        expect(all.activities.map((a) => a.text)).toEqual(['m2', 'm3', 'm4', 'm5']);
+        expect((await chats.since(c.id, 5)).activities.map((a) => a.text)).toEqual(['m5']);
+        expect(await chats.since(c.id, 6)).toEqual({ activities: [], watermark: '6' });
+        await chats.replace(c.id, ids[4]!, { type: 'messageDelete' });
+        expect((await chats.since(c.id, 4)).activities.map((a) => [a.id, a.type])).toEqual([[ids[4], 'messageDelete'], [ids[5], 'message']]);
+
+        expect(await chats.create('w_beto')).toBeDefined();
+        expect(await chats.create('w_carla')).toBeDefined();
+        expect(await chats.create('w_dora')).toBeUndefined();
+        // Idle past the time-to-live: forgotten with its token, and room again.
+        now += 31 * 60_000;
+        expect(await chats.byToken(second.token)).toBeUndefined();
+        expect(await chats.sweep()).toBe(3);
+        expect(await chats.create('w_dora')).toBeDefined();
+      });
+    });
+
     it('reports itself healthy', async () => {
       await withStore(async (store) => {
         expect(await store.health()).toEqual({ ok: true });

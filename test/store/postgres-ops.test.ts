@@ -220,6 +220,44 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
     }
   });
 
+  it('two instances serve one web-chat conversation whose requests alternate between them, with one welcome', { timeout: 90_000 }, async () => {
+    const db = await freshDatabase();
+    drops.push(db.drop);
+    const servers = [startProcess({ CABILDO_DB: db.url, CABILDO_SECRET: SECRET, PORT: '0' }), startProcess({ CABILDO_DB: db.url, CABILDO_SECRET: SECRET, PORT: '0' })];
+    try {
+      const urls = await Promise.all(servers.map((s) => s.listening()));
+      let turn = 0;
+      const next = () => `${urls[turn++ % 2]}/v3/directline`;
+      const { token } = (await (await fetch(`${next()}/tokens/generate`, { method: 'POST' })).json()) as { token: string };
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      // Web Chat starts the conversation; a retry landing on the other instance must not welcome twice.
+      const started = await Promise.all([fetch(`${next()}/conversations`, { method: 'POST', headers: auth }), fetch(`${next()}/conversations`, { method: 'POST', headers: auth })]);
+      const { conversationId } = (await started[0]!.json()) as { conversationId: string };
+      expect(started.map((r) => r.status)).toEqual([201, 201]);
+      let watermark = 0;
+      const seen: { text?: string; from?: { role?: string } }[] = [];
+      const poll = async () => {
+        const page = (await (await fetch(`${next()}/conversations/${conversationId}/activities?watermark=${watermark}`, { headers: auth })).json()) as { activities: { text?: string; from?: { role?: string } }[]; watermark: string };
+        seen.push(...page.activities);
+        watermark = Number(page.watermark);
+      };
+      for (const text of PROPOSAL) {
+        const posted = await fetch(`${next()}/conversations/${conversationId}/activities`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'message', from: { id: 'x' }, text }) });
+        expect(posted.status).toBe(200);
+        await poll();
+      }
+      await poll();
+      const botTexts = seen.filter((a) => a.from?.role === 'bot').map((a) => a.text ?? '');
+      expect(botTexts.filter((t) => /¿En qué te ayudo\?/.test(t))).toHaveLength(1);
+      expect(botTexts.at(-1)).toMatch(/GA-2027-000001/);
+      // Every activity once, in order: the person's 11 messages each followed by the bot's answer(s).
+      expect(seen.filter((a) => a.from?.role === 'user').map((a) => a.text)).toEqual(PROPOSAL);
+    } finally {
+      for (const s of servers) s.child.kill('SIGTERM');
+      await Promise.all(servers.map((s) => s.exited));
+    }
+  });
+
   it('SIGKILL of one instance during 200 concurrent proposals: every number a person got is stored once, and the other instance goes on', { timeout: 180_000 }, async () => {
     const db = await freshDatabase();
     drops.push(db.drop);
