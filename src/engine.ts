@@ -14,7 +14,7 @@ import { cleanText, hasWords, normalize } from './nlu/normalize.js';
 import { formCommand } from './dialog/proposal.js';
 import { proposalFlow } from './dialog/proposal-flow.js';
 import { deletionFlow } from './dialog/deletion-flow.js';
-import { draftFlow, myOpinionsReply } from './dialog/draft-flow.js';
+import { draftFlow, MY_OPINIONS, myOpinionsReply } from './dialog/draft-flow.js';
 import { mySignUpsReply, signUpFlow } from './dialog/signup-flow.js';
 import { openTables } from './answers/tables.js';
 import { withTodayOffer } from './answers/stage.js';
@@ -76,7 +76,6 @@ const flowOf = (state: DialogState) => FLOWS[state.form] as unknown as Flow<Dial
 
 const MY_DATA = new Set(['mis datos', 'ver mis datos', 'que datos tienen de mi', 'que datos tienes de mi', 'que saben de mi']);
 const ERASE = new Set(['borrar mis datos', 'borra mis datos', 'eliminar mis datos', 'elimina mis datos']);
-const MY_OPINIONS = new Set(['mis opiniones', 'ver mis opiniones', 'mis votos']);
 const MY_SIGNUPS = new Set(['mis inscripciones', 'ver mis inscripciones', 'mi inscripcion', 'mis mesas']);
 /** "cancelar inscripción M2-7KQ4": read from the raw text (normalising drops digits). */
 const CANCEL_SIGNUP = /^\s*(?:cancelar|anular)\s+(?:mi\s+)?inscripci[oó]n\s+(M\d{1,3}-[A-Z0-9]{4})\s*$/i;

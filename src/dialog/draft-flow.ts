@@ -226,7 +226,8 @@ export function commitmentNamed(plan: DraftPlan, text: string, bareNumber: boole
   return partial.length === 1 ? partial[0] : undefined;
 }
 
-const MY_OPINIONS = new Set(['mis opiniones', 'ver mis opiniones', 'que opine', 'mis votos']);
+/** "mis opiniones" as people write it; the engine answers it outside the flow too. */
+export const MY_OPINIONS = new Set(['mis opiniones', 'ver mis opiniones', 'que opine', 'mis votos']);
 const COMING_BACK = /^(hola|ola|buenas|buenos dias|buenas tardes|buenas noches|wena|hola de nuevo|volvi|seguir|sigamos|seguir opinando|continuar|en que iba|donde iba|opinar el borrador)$/;
 const MORE = /^(ver )?mas( (info|informacion|detalles?))?$|^detalles?$/;
 const NO_COMMENT = new Set(['no', 'nop', 'no gracias', 'nada', 'sin comentario', 'sin comentarios', 'ninguno', 'paso', 'omitir', 'no tengo', 'siguiente', 'no po']);
