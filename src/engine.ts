@@ -108,6 +108,8 @@ export interface Engine {
   pendingNoticeKeys(): Promise<{ channel: string; userKey: string }[]>;
   /** The keyed hash that stands for a channel user. */
   userKey(channel: string, userId: string): string;
+  /** The engine's clock (fixed in tests and demos by CABILDO_NOW). */
+  now(): Date;
   /** True the first time a platform delivery id is seen, by any instance sharing the store. */
   firstDelivery(channel: string, id: string): Promise<boolean>;
   /** Whether this instance may run a service only one instance may run (see Store.claim). */
@@ -161,6 +163,10 @@ class CabildoEngine implements Engine {
 
   idle(): Promise<void> {
     return this.queue.idle();
+  }
+
+  now(): Date {
+    return this.clock();
   }
 
   firstDelivery(channel: string, id: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import { INTENT_NAMES, type Engine, type Logger, type Store } from '../../src/index.js';
 import { createWebchatAdapter } from '../webchat/index.js';
+import { createResultsRouter } from '../results/index.js';
 import { createWhatsAppCloudAdapter } from '../whatsapp/cloud/index.js';
 import { createSlackAdapter } from '../slack/index.js';
 import { createWhatsAppWebAdapter, type WebClient } from '../whatsapp/web/index.js';
@@ -78,6 +79,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
 
   const webchat = createWebchatAdapter(engine, deps.store, settings.webchat, logger);
   app.use(webchat.router);
+  app.use(createResultsRouter(engine, deps.store));
 
   app.use((_req, res) => res.status(404).json({ error: { code: 'NotFound', message: 'No such endpoint.' } }));
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, _next) => {

@@ -6,10 +6,7 @@ import type { NewProposal, NewSignUp } from './port.js';
 /** The fields a person wrote, scrubbed when they ask to be forgotten. */
 const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution'] as const;
 
-/** Case and accents folded, for territory filters. */
-export function fold(s: string): string {
-  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
-}
+export { fold } from '../text/fold.js';
 
 /** A new proposal under tracking number `id`; contact details only with consent. */
 export function newProposal(input: NewProposal, id: string, now: Date): Proposal {

@@ -1,0 +1,89 @@
+/** The public results pages over HTTP: what anyone can read, and what never appears there. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sample } from '../helpers/sample.js';
+import { testServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+const NOW = new Date('2027-03-15T12:00:00Z');
+const SECRETS = ['+56 9 1111 2222', 'juana.soto@correo.cl', '12.345.678-5', 'María José', 'ana@correo.cl', 'Ana Contacto'];
+let personal: string;
+let withdrawn: string;
+let answered: string;
+
+beforeAll(async () => {
+  server = await testServer();
+  const s = server.store;
+  for (let i = 0; i < 24; i++) await s.submit({ ...sample(i, `k${i}`), territory: i % 2 ? 'Renca' : 'Peñalolén', pillars: i % 3 ? ['transparency'] : ['participation'] }, NOW, 2027);
+  personal = (await s.submit({
+    ...sample(100, 'juana'),
+    title: 'Luminarias: llamar a Juana al +56 9 1111 2222',
+    problem: 'Escríbanme a juana.soto@correo.cl, mi RUT es 12.345.678-5',
+    consent: true,
+    contact: { name: 'Ana Contacto', email: 'ana@correo.cl' },
+  }, NOW, 2027)).id;
+  answered = (await s.submit({ ...sample(101, 'beto'), title: '<script>alert(1)</script> Plazas <b>limpias</b>' }, NOW, 2027)).id;
+  await s.setStatus(answered, { status: 'seleccionada', answer: 'Estimada María José: entra al plan.', actor: 'staff:x' }, new Date('2027-04-01T12:00:00Z'));
+  withdrawn = (await s.submit({ ...sample(102, 'carla'), title: 'Propuesta que se retiró' }, NOW, 2027)).id;
+  await s.eraseUser('carla', 'withdraw', NOW);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const get = async (path: string) => {
+  const res = await fetch(`${server.url}${path}`);
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+};
+
+describe('public results', () => {
+  it('lists the published proposals newest first, with counts by status, in pages of 20', async () => {
+    const first = await get('/resultados');
+    expect(first.status).toBe(200);
+    expect(first.type).toMatch(/text\/html/);
+    expect(first.body).toMatch(/<html lang="es">/);
+    expect(first.body).toMatch(/26 propuestas publicadas/);
+    expect(first.body).toMatch(/seleccionada: <strong>1<\/strong>/);
+    expect(first.body).toMatch(/Página 1 de 2/);
+    expect(first.body.indexOf(answered)).toBeLessThan(first.body.indexOf('GA-2027-000024'));
+    const second = await get('/resultados?pagina=2');
+    expect(second.body).toMatch(/Página 2 de 2/);
+    expect(second.body).toContain('GA-2027-000001');
+    // A withdrawn proposal is not listed, and its page does not exist.
+    expect(first.body + second.body).not.toContain(withdrawn);
+    expect((await get(`/resultados/${withdrawn}`)).status).toBe(404);
+  });
+
+  it('filters by status, territory, pillar and text, and ignores nonsense in the query', async () => {
+    expect((await get('/resultados?estado=seleccionada')).body).toMatch(/Propuestas \(1\)/);
+    expect((await get('/resultados?territorio=penalolen')).body).toMatch(/Propuestas \(12\)/);
+    expect((await get('/resultados?pilar=participation')).body).toMatch(/Propuestas \(8\)/);
+    expect((await get('/resultados?q=plazas')).body).toMatch(/Propuestas \(1\)/);
+    // The search reads masked text: typing a phone number finds nothing.
+    expect((await get('/resultados?q=1111')).body).toMatch(/No hay propuestas con esos filtros/);
+    const odd = await get('/resultados?estado=%3Cx%3E&pagina=-3&pilar[]=1');
+    expect(odd.status).toBe(200);
+    expect(odd.body).toMatch(/Página 1 de 2/);
+  });
+
+  it('shows a proposal\'s public view: fields, history with the staff answer, all masked and escaped', async () => {
+    const page = await get(`/resultados/${answered.toLowerCase()}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Plazas &lt;b&gt;limpias&lt;/b&gt;');
+    expect(page.body).not.toMatch(/<script>alert/);
+    expect(page.body).toMatch(/Estado: <strong>seleccionada<\/strong>/);
+    expect(page.body).toMatch(/Estimada \[nombre\]: entra al plan\./);
+    expect(page.body).toMatch(/1 de abril de 2027<\/td><td>seleccionada/);
+    const unknown = await get('/resultados/GA-2027-999999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatch(/No encontramos esa propuesta/);
+    expect((await get('/resultados/%3Cscript%3E')).status).toBe(404);
+  });
+
+  it('never shows personal data, contact details, channels or user keys', async () => {
+    const pages = [await get('/resultados'), await get('/resultados?pagina=2'), await get(`/resultados/${personal}`), await get(`/resultados/${answered}`)];
+    const all = pages.map((p) => p.body).join('\n');
+    for (const secret of SECRETS) expect(all).not.toContain(secret);
+    expect(all).toContain('[teléfono]');
+    expect(all).not.toMatch(/userKey|"test"|juana/i);
+  });
+});
