@@ -9,6 +9,7 @@ import type { Content } from '../../src/content/load.js';
 import { calendarPosition, formatDate } from '../../src/answers/timeline.js';
 import { maskPersonalData } from '../../src/privacy/mask.js';
 import { fold } from '../../src/text/fold.js';
+import { PROPOSAL_FIELDS } from '../../src/export/open-data.js';
 import { PILLARS, PROPOSAL_STATUSES, type Pillar, type Proposal, type ProposalStatus } from '../../src/types.js';
 
 /** Proposals per page of the list. */
@@ -95,7 +96,7 @@ function layout(content: Content, title: string, main: string, updatedAt: Date):
 <body>
 <a class="skip" href="#contenido">Ir al contenido</a>
 <header>
-  <p><a href="/resultados">Resultados</a> · <a href="/">Chat</a></p>
+  <p><a href="/resultados">Resultados</a> · <a href="/datos">Datos abiertos</a> · <a href="/">Chat</a></p>
   <p>${esc(c.name)} · ${esc(c.organizer)}</p>
 </header>
 <main id="contenido">
@@ -198,4 +199,28 @@ ${commitments.length ? `<h2>En el borrador del plan</h2>\n<ul>${commitments.map(
 
 export function notFoundPage(content: Content, now: Date): string {
   return layout(content, 'No encontrada', '<h1>No encontramos esa propuesta</h1>\n<p>Revisa el número (por ejemplo GA-2027-000123) o <a href="/resultados">busca en los resultados</a>. Las propuestas retiradas por quien las envió no se publican.</p>', now);
+}
+
+/** `GET /datos`: what is published, under which licence, and the data card of each file. */
+export function dataPage(content: Content, licence: string, now: Date): string {
+  const rows = PROPOSAL_FIELDS.map((f) => `<tr><th scope="row"><code>${esc(f.name)}</code></th><td>${esc(f.type)}</td><td>${esc(f.meaning)}</td></tr>`).join('\n');
+  const main = `<h1>Datos abiertos</h1>
+<p>Las propuestas de la consulta, publicadas bajo la licencia <strong>${esc(licence)}</strong>: puedes usarlas, compartirlas y adaptarlas citando a ${esc(content.consultation.organizer)}.</p>
+<h2>Archivos</h2>
+<ul>
+  <li><a href="/datos/propuestas.csv">propuestas.csv</a> (CSV, UTF-8, RFC 4180; una fila por propuesta)</li>
+  <li><a href="/datos/propuestas.json">propuestas.json</a> (JSON con <code>licence</code>, <code>generated_at</code>, <code>fields</code> y <code>records</code>)</li>
+</ul>
+<p>Se generan en el momento a partir de los datos de la consulta, así que siempre están al día; cada archivo lleva <code>ETag</code> y <code>Last-Modified</code>.</p>
+<h2>Cómo se protegen los datos personales</h2>
+<p>Nunca se publican los datos de contacto, el canal por el que llegó una propuesta ni el identificador de quien la envió. En los textos se ocultan teléfonos, correos, RUT, nombres después de «me llamo», «Sra.» o «Estimada», direcciones, cuentas bancarias y patentes. Las propuestas retiradas por quien las envió no se publican.</p>
+<h2>Campos de propuestas.csv y propuestas.json</h2>
+<table>
+<caption class="meta">Cada campo, su tipo y su significado</caption>
+<thead><tr><th scope="col">Campo</th><th scope="col">Tipo</th><th scope="col">Significado</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+  return layout(content, 'Datos abiertos', main, now);
 }

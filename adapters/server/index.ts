@@ -79,7 +79,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
 
   const webchat = createWebchatAdapter(engine, deps.store, settings.webchat, logger);
   app.use(webchat.router);
-  app.use(createResultsRouter(engine, deps.store));
+  app.use(createResultsRouter(engine, deps.store, settings.dataLicence));
 
   app.use((_req, res) => res.status(404).json({ error: { code: 'NotFound', message: 'No such endpoint.' } }));
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, _next) => {

@@ -19,6 +19,8 @@ export interface ServerSettings {
   whatsappCloud?: WhatsAppCloudSettings;
   /** Present when Slack's tokens are set. */
   slack?: SlackSettings;
+  /** The licence the open data at `/datos` is published under. */
+  dataLicence: string;
   /** Present when `WHATSAPP_WEB=1`. */
   whatsappWeb?: { executablePath: string; sessionDir?: string; joinWindowMs: number; noticeIntervalMs: number };
 }
@@ -37,6 +39,7 @@ const schema = z.object({
   PORT: int('PORT', 0, 65535).default(3978),
   HOST: z.string().min(1).default('0.0.0.0'),
   CABILDO_TRUST_PROXY: int('CABILDO_TRUST_PROXY', 0, 10).default(0),
+  CABILDO_DATA_LICENSE: z.string().trim().min(1).max(100).default('CC BY 4.0'),
   CABILDO_ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -138,6 +141,7 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
     port: e.PORT,
     host: e.HOST,
     trustProxy: e.CABILDO_TRUST_PROXY,
+    dataLicence: e.CABILDO_DATA_LICENSE,
     webchat: {
       ...(e.MICROSOFT_APP_ID ? { microsoftAppId: e.MICROSOFT_APP_ID, microsoftAppPassword: e.MICROSOFT_APP_PASSWORD } : {}),
       ...(e.MICROSOFT_APP_TENANT_ID ? { microsoftAppTenantId: e.MICROSOFT_APP_TENANT_ID } : {}),

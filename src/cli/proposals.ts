@@ -1,7 +1,7 @@
 /** `cabildo proposals …`: staff tools on the store, each action recorded with who did it. */
 import { userInfo } from 'node:os';
 import { CabildoError } from '../errors.js';
-import { exportable, exportRecord, toCsv } from '../export/open-data.js';
+import { DEFAULT_LICENCE, exportable, exportRecord, openDataFile, toCsv } from '../export/open-data.js';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus } from '../types.js';
 import { findTrackingNumber } from '../nlu/rules.js';
 import { readSettings } from './config.js';
@@ -60,9 +60,12 @@ export async function exportProposals(format: string, openData: boolean): Promis
   const settings = readSettings();
   const store = await openStore(settings);
   try {
-    const records = exportable(await store.list()).map((p) => exportRecord(p, openData));
+    const proposals = await store.list();
+    const records = exportable(proposals).map((p) => exportRecord(p, openData));
     await store.audit({ at: settings.clock().toISOString(), actor: actor(), action: openData ? 'export_open_data' : 'export', detail: `${records.length} ${format}` });
-    process.stdout.write(format === 'csv' ? toCsv(records, openData) : `${JSON.stringify(records, null, 2)}\n`);
+    // Open data is exactly what /datos publishes (one function); the staff export adds contact details.
+    if (openData) process.stdout.write(openDataFile(proposals, format, process.env.CABILDO_DATA_LICENSE || DEFAULT_LICENCE));
+    else process.stdout.write(format === 'csv' ? toCsv(records, false) : `${JSON.stringify(records, null, 2)}\n`);
   } finally {
     await store.close();
   }

@@ -6,8 +6,9 @@ import { stringify } from 'csv-stringify/sync';
 import { maskPersonalData } from '../privacy/mask.js';
 import type { Proposal, ProposalFields } from '../types.js';
 
-/** One flat row: the proposal's fields as text, the staff answer, and contact details unless open data. */
-export type ExportedProposal = Pick<Proposal, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'channel'> &
+/** One flat row: the proposal's fields as text, the staff answer, and (for staff only) channel and contact details. */
+export type ExportedProposal = Pick<Proposal, 'id' | 'createdAt' | 'updatedAt' | 'status'> &
+  Partial<Pick<Proposal, 'channel'>> &
   Omit<ProposalFields, 'pillars'> & {
     /** Pillars joined with `;`. */
     pillars: string;
@@ -19,14 +20,13 @@ export type ExportedProposal = Pick<Proposal, 'id' | 'createdAt' | 'updatedAt' |
 
 const FREE_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution', 'territory', 'answer'] as const;
 
-/** One flat record per proposal; `openData` drops personal fields and masks the free text. */
+/** One flat record per proposal; `openData` drops the channel and contact details and masks the free text. */
 export function exportRecord(p: Proposal, openData: boolean): ExportedProposal {
   const record: ExportedProposal = {
     id: p.id,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
     status: p.status,
-    channel: p.channel,
     title: p.title,
     problem: p.problem,
     description: p.description,
@@ -41,7 +41,7 @@ export function exportRecord(p: Proposal, openData: boolean): ExportedProposal {
     for (const field of FREE_TEXT) record[field] = maskPersonalData(record[field]);
     return record;
   }
-  return { ...record, contact_name: p.contact?.name ?? '', contact_organization: p.contact?.organization ?? '', contact_email: p.contact?.email ?? '' };
+  return { ...record, channel: p.channel, contact_name: p.contact?.name ?? '', contact_organization: p.contact?.organization ?? '', contact_email: p.contact?.email ?? '' };
 }
 
 /**
@@ -65,3 +65,42 @@ const EMPTY: Proposal = {
 export function exportable(proposals: Proposal[]): Proposal[] {
   return proposals.filter((p) => p.status !== 'retirada').reverse();
 }
+
+/** The data card of `propuestas.csv` / `.json`: every published field, its type and meaning, in Spanish. */
+export const PROPOSAL_FIELDS: { name: keyof ExportedProposal; type: string; meaning: string }[] = [
+  { name: 'id', type: 'texto', meaning: 'Número de seguimiento, GA-<año de envío>-<6 dígitos>, único.' },
+  { name: 'createdAt', type: 'fecha y hora ISO 8601 (UTC)', meaning: 'Cuándo se recibió la propuesta.' },
+  { name: 'updatedAt', type: 'fecha y hora ISO 8601 (UTC)', meaning: 'Último cambio de estado o de texto.' },
+  { name: 'status', type: 'texto', meaning: 'Estado: recibida, en_revision, seleccionada o no_seleccionada. Las retiradas no se publican.' },
+  { name: 'title', type: 'texto', meaning: 'Título que le dio quien la envió.' },
+  { name: 'problem', type: 'texto', meaning: 'Problema público que busca resolver.' },
+  { name: 'description', type: 'texto', meaning: 'Qué compromiso propone y qué resultados espera.' },
+  { name: 'actors', type: 'texto', meaning: 'Actores que participarían.' },
+  { name: 'components', type: 'texto', meaning: 'Actividades y productos.' },
+  { name: 'institution', type: 'texto', meaning: 'Institución que debería ser responsable.' },
+  { name: 'pillars', type: 'lista separada por «;»', meaning: 'Pilares: transparency, participation, accountability, collaboration, innovation.' },
+  { name: 'territory', type: 'texto', meaning: 'Nacional, una región o una comuna.' },
+  { name: 'answer', type: 'texto', meaning: 'Respuesta razonada del equipo (vacía si aún no hay).' },
+];
+
+/** The JSON file's shape (the Metagov "Interoperable Deliberative Tools" style): licence, date, fields, records. */
+export function openDataJson(records: ExportedProposal[], licence: string, generatedAt: Date): string {
+  return `${JSON.stringify({ licence, generated_at: generatedAt.toISOString(), fields: PROPOSAL_FIELDS, records }, null, 2)}\n`;
+}
+
+/** When the published data last changed: the newest change among exportable proposals. */
+export function lastChange(proposals: Proposal[]): Date {
+  return new Date(exportable(proposals).reduce((latest, p) => (p.updatedAt > latest ? p.updatedAt : latest), '1970-01-01T00:00:00.000Z'));
+}
+
+/**
+ * The published proposals file, in the format asked: what `/datos` serves and `proposals export
+ * --open-data` prints, byte for byte (dated by the data's last change, not by the request).
+ */
+export function openDataFile(proposals: Proposal[], format: 'csv' | 'json', licence: string): string {
+  const records = exportable(proposals).map((p) => exportRecord(p, true));
+  return format === 'csv' ? toCsv(records, true) : openDataJson(records, licence, lastChange(proposals));
+}
+
+/** Open data is published under this licence unless `CABILDO_DATA_LICENSE` names another. */
+export const DEFAULT_LICENCE = 'CC BY 4.0';

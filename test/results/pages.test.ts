@@ -87,3 +87,39 @@ describe('public results', () => {
     expect(all).not.toMatch(/userKey|"test"|juana/i);
   });
 });
+
+describe('open data', () => {
+  it('explains what is published, under which licence, field by field', async () => {
+    const page = await get('/datos');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/licencia <strong>CC BY 4\.0<\/strong>/);
+    expect(page.body).toMatch(/<code>pillars<\/code><\/th><td>lista separada por «;»/);
+    expect(page.body).toMatch(/href="\/datos\/propuestas\.csv"/);
+  });
+
+  it('serves the proposals as CSV and JSON without anything personal, with ETag and a 304 when unchanged', async () => {
+    const csv = await fetch(`${server.url}/datos/propuestas.csv`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const body = await csv.text();
+    expect(body.split('\n')[0]).toBe('id,createdAt,updatedAt,status,title,problem,description,actors,components,institution,pillars,territory,answer');
+    expect(body).not.toContain(withdrawn);
+    for (const secret of SECRETS) expect(body).not.toContain(secret);
+    const etag = csv.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    expect(csv.headers.get('last-modified')).toBe(new Date('2027-04-01T12:00:00Z').toUTCString());
+    expect((await fetch(`${server.url}/datos/propuestas.csv`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    const json = (await (await fetch(`${server.url}/datos/propuestas.json`)).json()) as { licence: string; generated_at: string; fields: { name: string }[]; records: Record<string, string>[] };
+    expect(json.licence).toBe('CC BY 4.0');
+    expect(json.generated_at).toBe('2027-04-01T12:00:00.000Z');
+    expect(json.fields.map((f) => f.name)).toEqual(Object.keys(json.records[0]!));
+    expect(json.records).toHaveLength(26);
+    expect(JSON.stringify(json)).not.toMatch(/channel|userKey|contact/);
+
+    // A change gives a new version.
+    await server.store.setStatus(answered, { status: 'seleccionada', answer: 'Confirmado.', actor: 'staff:x' }, new Date('2027-04-02T12:00:00Z'));
+    const changed = await fetch(`${server.url}/datos/propuestas.csv`, { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect((await fetch(`${server.url}/datos/propuestas.xml`)).status).toBe(404);
+  });
+});
