@@ -92,6 +92,8 @@ export interface EngineOptions {
   clock?: () => Date;
   logger?: Logger;
   understand?: UnderstandOptions;
+  /** Where the public results are served (`CABILDO_PUBLIC_URL`), for links in answers; without it, no links. */
+  publicUrl?: string;
 }
 
 export interface Engine {
@@ -137,6 +139,7 @@ class CabildoEngine implements Engine {
   private readonly store: Store;
   private readonly clock: () => Date;
   private readonly log: Logger;
+  private readonly publicUrl: string | undefined;
   private readonly nlu: Understander;
   private readonly queue = new KeyedQueue();
   private readonly submittedListeners = new Set<(proposal: Proposal) => void>();
@@ -150,6 +153,7 @@ class CabildoEngine implements Engine {
     this.store = options.store;
     this.clock = options.clock ?? (() => new Date());
     this.log = options.logger ?? silentLogger;
+    this.publicUrl = options.publicUrl?.replace(/\/+$/, '');
     this.nlu = createUnderstander(content.intents, options.understand);
   }
 
@@ -377,7 +381,7 @@ class CabildoEngine implements Engine {
         return { intent, replies: [{ text: info.text }, ...started.replies] };
       }
       case 'results':
-        return { intent, replies: [resultsReply(c, now, await this.store.byUser(key))] };
+        return { intent, replies: [resultsReply(c, now, await this.store.byUser(key), this.publicUrl)] };
       case 'draft_plan':
         return this.startFlow(FLOWS.draft as unknown as Flow<DialogState>, intent, ctx);
       case 'proposal.status': {

@@ -57,7 +57,8 @@ export function select(proposals: Proposal[], query: ListQuery): Proposal[] {
   );
 }
 
-function layout(content: Content, title: string, main: string, updatedAt: Date): string {
+/** The page around every results page: header with the consultation, skip link, footer. */
+export function layout(content: Content, title: string, main: string, updatedAt: Date): string {
   const c = content.consultation;
   return `<!doctype html>
 <html lang="es">
@@ -96,7 +97,7 @@ function layout(content: Content, title: string, main: string, updatedAt: Date):
 <body>
 <a class="skip" href="#contenido">Ir al contenido</a>
 <header>
-  <p><a href="/resultados">Resultados</a> · <a href="/datos">Datos abiertos</a> · <a href="/">Chat</a></p>
+  <p><a href="/resultados">Resultados</a> · <a href="/resultados/borrador">Consulta del borrador</a> · <a href="/datos">Datos abiertos</a> · <a href="/">Chat</a></p>
   <p>${esc(c.name)} · ${esc(c.organizer)}</p>
 </header>
 <main id="contenido">
@@ -192,7 +193,7 @@ ${field(f.territory.label, p.territory)}
 ${history}
 </tbody>
 </table>
-${commitments.length ? `<h2>En el borrador del plan</h2>\n<ul>${commitments.map((k) => `<li>Compromiso ${esc(k.id)}: ${esc(k.title)}</li>`).join('')}</ul>` : ''}
+${commitments.length ? `<h2>En el borrador del plan</h2>\n<ul>${commitments.map((k) => `<li><a href="/resultados/borrador#k-${esc(k.id)}">Compromiso ${esc(k.id)}: ${esc(k.title)}</a></li>`).join('')}</ul>` : ''}
 <p><a href="/resultados">← Volver a los resultados</a></p>`;
   return layout(content, maskPersonalData(p.title), main, now);
 }
@@ -208,9 +209,11 @@ export function dataPage(content: Content, licence: string, now: Date): string {
 <p>Las propuestas de la consulta, publicadas bajo la licencia <strong>${esc(licence)}</strong>: puedes usarlas, compartirlas y adaptarlas citando a ${esc(content.consultation.organizer)}.</p>
 <h2>Archivos</h2>
 <ul>
-  <li><a href="/datos/propuestas.csv">propuestas.csv</a> (CSV, UTF-8, RFC 4180; una fila por propuesta)</li>
-  <li><a href="/datos/propuestas.json">propuestas.json</a> (JSON con <code>licence</code>, <code>generated_at</code>, <code>fields</code> y <code>records</code>)</li>
+  <li><a href="/datos/propuestas.csv">propuestas.csv</a> y <a href="/datos/propuestas.json">propuestas.json</a>: una fila por propuesta.</li>
+  <li><a href="/datos/borrador.csv">borrador.csv</a> y <a href="/datos/borrador.json">borrador.json</a>: por compromiso del borrador, las opiniones de acuerdo, en desacuerdo y paso, los comentarios y las veces que se eligió como el más importante.</li>
+  <li><a href="/datos/opiniones.csv">opiniones.csv</a> y <a href="/datos/opiniones.json">opiniones.json</a>: un comentario publicado por fila, con su compromiso, la opinión y la fecha, sin nada que identifique a la persona.</li>
 </ul>
+<p>CSV en UTF-8 según RFC 4180; JSON con <code>licence</code>, <code>generated_at</code>, <code>fields</code> y <code>records</code>.</p>
 <p>Se generan en el momento a partir de los datos de la consulta, así que siempre están al día; cada archivo lleva <code>ETag</code> y <code>Last-Modified</code>.</p>
 <h2>Cómo se protegen los datos personales</h2>
 <p>Nunca se publican los datos de contacto, el canal por el que llegó una propuesta ni el identificador de quien la envió. En los textos se ocultan teléfonos, correos, RUT, nombres después de «me llamo», «Sra.» o «Estimada», direcciones, cuentas bancarias y patentes. Las propuestas retiradas por quien las envió no se publican.</p>

@@ -150,9 +150,17 @@ export function workTablesReply(content: Content, now: Date): Reply {
   return { text: say(content, 'work_tables_info', { when: stageWhen(content, 'work_tables', now) }), options: [content.messages.options.timeline] };
 }
 
-/** How proposals are selected and when results come out; and the person's own proposals, if any. */
-export function resultsReply(content: Content, now: Date, mine: Proposal[]): Reply {
+/**
+ * How proposals are selected and when results come out; with the public address (when the
+ * installation has one), the results page and the person's own proposals' pages.
+ */
+export function resultsReply(content: Content, now: Date, mine: Proposal[], publicUrl?: string): Reply {
   const when = [stageWhen(content, 'results', now), stageWhen(content, 'selection', now), stageWhen(content, 'plan_publication', now)].filter(Boolean).join(' ');
-  const text = say(content, 'results_info', { organizer: content.consultation.organizer, when });
+  let text = say(content, 'results_info', { organizer: content.consultation.organizer, when });
+  if (publicUrl) {
+    text += `\n\n${say(content, 'results_link', { url: `${publicUrl}/resultados` })}`;
+    const own = mine.filter((p) => p.status !== 'retirada').slice(0, 5);
+    if (own.length) text += `\n${own.map((p) => `- [${p.id}](${publicUrl}/resultados/${p.id})`).join('\n')}`;
+  }
   return mine.length ? { text, options: [content.messages.options.my_proposals] } : { text };
 }

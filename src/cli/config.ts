@@ -21,6 +21,8 @@ export interface Settings {
   dbPoolSize: number;
   secret?: string;
   logLevel?: string;
+  /** `CABILDO_PUBLIC_URL`: where the results pages are reached from outside. */
+  publicUrl?: string;
   clock: () => Date;
 }
 
@@ -56,6 +58,9 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Sett
       'CABILDO_SECRET is required when NODE_ENV=production: the key that pseudonymises people must not sit beside the store it protects. Generate one with `openssl rand -base64 32` and keep it in your secret manager.',
     );
   }
+  if (env.CABILDO_PUBLIC_URL !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(env.CABILDO_PUBLIC_URL)) {
+    throw new CabildoError('CONFIG_INVALID', `CABILDO_PUBLIC_URL must be the address people reach this server at, such as https://consulta.municipio.cl (got ${JSON.stringify(env.CABILDO_PUBLIC_URL)}).`);
+  }
   if (env.CABILDO_LOG_LEVEL !== undefined && !LOG_LEVELS.includes(env.CABILDO_LOG_LEVEL)) {
     throw new CabildoError('CONFIG_INVALID', `CABILDO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(env.CABILDO_LOG_LEVEL)}).`);
   }
@@ -66,6 +71,7 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Sett
     dbPoolSize,
     ...(secret ? { secret } : {}),
     ...(env.CABILDO_LOG_LEVEL ? { logLevel: env.CABILDO_LOG_LEVEL } : {}),
+    ...(env.CABILDO_PUBLIC_URL ? { publicUrl: env.CABILDO_PUBLIC_URL } : {}),
     clock: clockFrom(env.CABILDO_NOW),
   };
 }

@@ -277,6 +277,7 @@ export const MESSAGE_KEYS = [
   'notice_table_promoted',
   'notice_table_reminder',
   'results_info',
+  'results_link',
   'empty_message',
   'not_text',
   'message_truncated',

@@ -102,5 +102,11 @@ export function openDataFile(proposals: Proposal[], format: 'csv' | 'json', lice
   return format === 'csv' ? toCsv(records, true) : openDataJson(records, licence, lastChange(proposals));
 }
 
+/** Any other published table (draft tallies, comments) in the same two shapes: CSV with formula escaping, or JSON with licence and fields. */
+export function tableFile(records: object[], fields: string[], format: 'csv' | 'json', licence: string, generatedAt: Date): string {
+  if (format === 'csv') return stringify(records, { header: true, columns: fields, escape_formulas: true });
+  return `${JSON.stringify({ licence, generated_at: generatedAt.toISOString(), fields, records }, null, 2)}\n`;
+}
+
 /** Open data is published under this licence unless `CABILDO_DATA_LICENSE` names another. */
 export const DEFAULT_LICENCE = 'CC BY 4.0';

@@ -51,7 +51,7 @@ describe.skipIf(!available)('results pages in Chromium', () => {
 
   it('has no serious or critical axe violations on the list, a filtered list, a proposal and the 404 page', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
-    for (const path of ['/resultados', '/resultados?estado=en_revision&q=presupuesto', `/resultados/${id}`, '/resultados/GA-2027-999999', '/datos']) {
+    for (const path of ['/resultados', '/resultados?estado=en_revision&q=presupuesto', `/resultados/${id}`, '/resultados/GA-2027-999999', '/datos', '/resultados/borrador']) {
       await page.goto(`${server.url}${path}`);
       expect(await seriousViolations(page), path).toEqual([]);
     }

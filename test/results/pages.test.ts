@@ -123,3 +123,52 @@ describe('open data', () => {
     expect((await fetch(`${server.url}/datos/propuestas.xml`)).status).toBe(404);
   });
 });
+
+describe('the draft consultation in public', () => {
+  it('ranks commitments by times chosen most important, with shares and masked comments, paged; and serves them as open data', async () => {
+    const at = new Date('2028-04-10T15:00:00Z');
+    for (let i = 0; i < 12; i++) {
+      await server.store.vote(`p${i}`, 'C3', i < 9 ? 'agree' : 'disagree', at);
+      await server.store.comment(`p${i}`, 'C3', i === 11 ? 'Llamen a doña Rosa al +56 9 1111 2222 <b>ya</b>' : `Comentario número ${i}`, new Date(at.getTime() + i * 1000));
+      await server.store.setPriority(`p${i}`, i < 7 ? 'C3' : 'C1', at);
+    }
+    const page = await get('/resultados/borrador');
+    expect(page.status).toBe(200);
+    expect(page.body.indexOf('1. C3 · Presupuesto municipal')).toBeGreaterThan(-1);
+    expect(page.body.indexOf('1. C3')).toBeLessThan(page.body.indexOf('2. C1'));
+    expect(page.body).toMatch(/Elegido como el más importante <strong>7<\/strong> veces\. 12 personas opinaron\./);
+    expect(page.body).toMatch(/De acuerdo<\/th><td>9<\/td><td>75 %<\/td>/);
+    expect(page.body).toContain('«Llamen a doña [nombre] al [teléfono] &lt;b&gt;ya&lt;/b&gt;»');
+    expect(page.body).not.toContain('1111');
+    expect(page.body).toMatch(/Página 1 de 2/);
+    expect((await get('/resultados/borrador?pagina=2')).body).toContain('Comentario número 0');
+
+    const tally = (await (await fetch(`${server.url}/datos/borrador.json`)).json()) as { records: { id: string; agree: number; mostImportant: number }[] };
+    expect(tally.records[0]).toMatchObject({ id: 'C3', agree: 9, mostImportant: 7 });
+    const comments = await (await fetch(`${server.url}/datos/opiniones.csv`)).text();
+    expect(comments.split('\n')[0]).toBe('commitment,vote,comment,at');
+    expect(comments.trim().split('\n')).toHaveLength(13);
+    expect(comments).not.toMatch(/1111|p11|userKey/);
+  });
+});
+
+describe('the results intent', () => {
+  it('links to the public results and the person\'s own proposals when CABILDO_PUBLIC_URL is set, and explains without a link otherwise', async () => {
+    const { createEngine } = await import('../../src/engine.js');
+    const { openMemoryStore } = await import('../../src/store/open.js');
+    const { ROOT, TestClock, person } = await import('../helpers/conversation.js');
+    const store = openMemoryStore('test-secret-0123456789');
+    const clock = new TestClock();
+    const linked = await createEngine({ contentDir: ROOT, store, clock: clock.now, publicUrl: 'https://consulta.example.cl/' });
+    const ana = person(linked);
+    const mine = await store.submit({ ...sample(1), userKey: store.userKey('test', 'ana') }, clock.now(), 2027);
+    await ana.send('dónde veo los resultados');
+    expect(ana.text).toMatch(/Mesa de Gobierno Abierto/);
+    expect(ana.text).toContain('[https://consulta.example.cl/resultados](https://consulta.example.cl/resultados)');
+    expect(ana.text).toContain(`[${mine.id}](https://consulta.example.cl/resultados/${mine.id})`);
+    const plain = person(await createEngine({ contentDir: ROOT, store, clock: clock.now }), 'beto');
+    await plain.send('dónde veo los resultados');
+    expect(plain.text).toMatch(/Mesa de Gobierno Abierto/);
+    expect(plain.text).not.toMatch(/https?:/);
+  });
+});
