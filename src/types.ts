@@ -132,6 +132,8 @@ export interface Proposal extends ProposalFields {
   history: StatusChange[];
   /** The dialog that filed it: a second confirmation of the same dialog gets this proposal back, not a copy. */
   dialogId?: string;
+  /** Hidden from the public pages and files by staff moderation, with the reason shown in its place. */
+  hidden?: { reason: string; at: string; by: string };
 }
 
 /** A message waiting for a person, left by a status change; worded when delivered. */
@@ -140,6 +142,8 @@ export type Notice = { userKey: string; channel: string; createdAt: string } & (
   | { kind?: 'status'; proposalId: string }
   /** The draft consultation opened, and `commitmentId` integrates the person's proposal. */
   | { kind: 'draft_open'; proposalId: string; commitmentId: string }
+  /** Staff hid the proposal from the public results (with the reason) or showed it again. */
+  | { kind: 'moderation'; proposalId: string; hidden: boolean; reason?: string }
   /** A place at a work table: freed for someone on the waitlist, or a reminder the day before. */
   | { kind: 'table_promoted' | 'table_reminder'; tableId: string; code: string }
 );

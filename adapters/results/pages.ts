@@ -53,7 +53,8 @@ export function select(proposals: Proposal[], query: ListQuery): Proposal[] {
     (p) =>
       p.status !== 'retirada' &&
       (!query.pillar || p.pillars.includes(query.pillar)) &&
-      (!q || fold(maskPersonalData(`${p.id} ${p.title} ${p.problem} ${p.description} ${p.territory}`)).includes(q)),
+      // A hidden proposal is found by its number only: its text is not public.
+      (!q || fold(p.hidden ? p.id : maskPersonalData(`${p.id} ${p.title} ${p.problem} ${p.description} ${p.territory}`)).includes(q)),
   );
 }
 
@@ -134,8 +135,13 @@ export function listPage(content: Content, all: Proposal[], matching: Proposal[]
   const stage = calendarPosition(content.consultation, now).current.map((s) => s.name).join(', ');
   const option = (value: string, label: string, selected: boolean) => `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
   const items = shown
-    .map(
-      (p) => `<li>
+    .map((p) =>
+      p.hidden
+        ? `<li>
+  <h3><a href="/resultados/${esc(p.id)}">${esc(p.id)}</a></h3>
+  <p class="meta">Oculto por moderación: ${said(p.hidden.reason)}</p>
+</li>`
+        : `<li>
   <h3><a href="/resultados/${esc(p.id)}">${said(p.title)}</a></h3>
   <p class="meta">${esc(p.id)} · ${esc(statusLabel(content, p.status))} · ${said(p.territory)} · ${esc(p.pillars.map((x) => pillarLabel(content, x)).join(', '))} · recibida el ${esc(day(p.createdAt))}</p>
 </li>`,
@@ -165,6 +171,9 @@ ${shown.length ? `<ol class="proposals">\n${items}\n</ol>` : '<p>No hay propuest
 
 /** `GET /resultados/:id`: one proposal's public view. */
 export function proposalPage(content: Content, p: Proposal, now: Date): string {
+  if (p.hidden) {
+    return layout(content, p.id, `<h1>${esc(p.id)}</h1>\n<p>Oculto por moderación: ${said(p.hidden.reason)}</p>\n<p><a href="/resultados">← Volver a los resultados</a></p>`, now);
+  }
   const m = content.messages;
   const f = content.form.fields;
   const commitments = (content.draftPlan?.commitments ?? []).filter((k) => k.origin.includes(p.id));

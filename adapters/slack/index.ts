@@ -139,6 +139,11 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
         await store.audit({ at, actor, action: command.kind === 'draft' ? 'draft_results' : 'draft_opinions', ...(command.kind === 'opinions' ? { detail: command.commitment } : {}) });
         return { text: command.kind === 'draft' ? await draftText(plan, store) : await opinionsText(plan, store, command) };
       }
+      case 'hide': {
+        const outcome = await store.setHidden(command.id, command.reason, actor, now());
+        if (outcome === 'not_found') return { text: `No existe la propuesta ${command.id}.` };
+        return { text: command.reason !== undefined ? `${command.id} quedó oculta en los resultados públicos. Motivo: ${escapeMrkdwn(command.reason)}` : `${command.id} vuelve a mostrarse en los resultados públicos.` };
+      }
       case 'tables':
         await store.audit({ at, actor, action: 'tables' });
         return { text: await tablesText(engine.content.workTables, store) };

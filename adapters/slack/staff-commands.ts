@@ -24,6 +24,7 @@ export type StaffCommand =
   | { kind: 'export' }
   | { kind: 'draft' }
   | { kind: 'opinions'; commitment: string; page: number }
+  | { kind: 'hide'; id: string; reason?: string }
   | { kind: 'tables' }
   | { kind: 'signups'; table: string }
   | { kind: 'help'; problem?: string };
@@ -57,6 +58,13 @@ export function parseCommand(text: string): StaffCommand {
       return { kind: 'export' };
     case 'borrador':
       return { kind: 'draft' };
+    case 'ocultar':
+    case 'mostrar': {
+      const id = findTrackingNumber(rest[0] ?? '');
+      const reason = rest.slice(1).join(' ').trim();
+      if (!id || (verb.toLowerCase() === 'ocultar' && !reason)) return { kind: 'help', problem: 'Uso: `/cabildo ocultar GA-2027-000123 <motivo>` o `/cabildo mostrar GA-2027-000123`.' };
+      return { kind: 'hide', id, ...(verb.toLowerCase() === 'ocultar' ? { reason } : {}) };
+    }
     case 'mesas':
       return { kind: 'tables' };
     case 'inscritos': {
@@ -82,6 +90,7 @@ export const HELP = [
   '• `/cabildo exportar`: CSV de datos abiertos (sin datos personales)',
   '• `/cabildo borrador`: la consulta del borrador, por compromiso (de acuerdo, en desacuerdo, paso, comentarios, más importante)',
   '• `/cabildo opiniones C3 [página]`: los comentarios a un compromiso, del más nuevo al más antiguo',
+  '• `/cabildo ocultar GA-2027-000123 <motivo>` / `mostrar GA-…`: oculta una propuesta de los resultados públicos (el motivo se muestra en su lugar y se avisa a quien la envió), o la vuelve a mostrar',
   '• `/cabildo mesas`: las mesas de trabajo con inscritos, cupos y lista de espera',
   '• `/cabildo inscritos M2`: quiénes se inscribieron en una mesa y cómo contactarlos (queda registrado)',
   `Estados: ${PROPOSAL_STATUSES.join(', ')}.`,

@@ -64,6 +64,11 @@ export function noticeReply(content: Content, notice: Notice, proposal: Proposal
     const name = table ? `${table.id} · ${table.theme}` : notice.tableId;
     return { text: say(content, notice.kind === 'table_promoted' ? 'notice_table_promoted' : 'notice_table_reminder', { table: name, code: notice.code, details }) };
   }
+  if (notice.kind === 'moderation') {
+    return notice.hidden
+      ? { text: say(content, 'notice_hidden', { id: notice.proposalId, reason: literal(notice.reason ?? '') }) }
+      : { text: say(content, 'notice_unhidden', { id: notice.proposalId }) };
+  }
   if (notice.kind === 'draft_open') {
     const commitment = content.draftPlan?.commitments.find((k) => k.id === notice.commitmentId);
     const stage = content.consultation.stages.find((s) => s.id === 'draft_consultation');

@@ -11,7 +11,7 @@ import { classify } from './classify.js';
 import { draftResults } from './draft.js';
 import { exportSignUps, listTables } from './tables.js';
 import { migrateStore } from './store.js';
-import { exportProposals, listProposals, setProposalStatus, showProposal } from './proposals.js';
+import { exportProposals, listProposals, setProposalHidden, setProposalStatus, showProposal } from './proposals.js';
 
 const program = new Command('cabildo').description('Cabildo: open-government Q&A and proposal intake').showHelpAfterError();
 
@@ -41,6 +41,12 @@ proposals
   .description('change a status (recibida, en_revision, seleccionada, no_seleccionada, retirada)')
   .option('--answer <text>', 'the reasoned answer the citizen will see')
   .action((id: string, status: string, o: { answer?: string }) => setProposalStatus(id, status, o.answer));
+proposals
+  .command('hide <id>')
+  .description('hide a proposal from the public results and files (moderation), with the reason shown in its place')
+  .requiredOption('--reason <text>', 'why; shown publicly and sent to the author')
+  .action((id: string, o: { reason: string }) => setProposalHidden(id, o.reason));
+proposals.command('unhide <id>').description('show a hidden proposal in the public results again').action((id: string) => setProposalHidden(id, undefined));
 proposals
   .command('export')
   .description('export every proposal')

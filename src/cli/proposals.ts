@@ -55,6 +55,19 @@ export async function setProposalStatus(id: string, status: string, answer: stri
   }
 }
 
+/** Moderation: hides a proposal from the public results with a reason (or, without one, shows it again). */
+export async function setProposalHidden(id: string, reason: string | undefined): Promise<void> {
+  if (reason !== undefined && !reason.trim()) throw new CabildoError('CONFIG_INVALID', '--reason must say why the proposal is hidden (it is shown in its place and sent to the author).');
+  const settings = readSettings();
+  const store = await openStore(settings);
+  try {
+    if ((await store.setHidden(parseId(id), reason?.trim(), actor(), settings.clock())) === 'not_found') throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
+    process.stdout.write(`${parseId(id)} is ${reason !== undefined ? 'hidden from' : 'shown again in'} the public results; its author will be told.\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 export async function exportProposals(format: string, openData: boolean): Promise<void> {
   if (format !== 'csv' && format !== 'json') throw new CabildoError('CONFIG_INVALID', `--format must be csv or json (got ${JSON.stringify(format)}).`);
   const settings = readSettings();

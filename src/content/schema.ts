@@ -245,6 +245,8 @@ export const MESSAGE_KEYS = [
   'my_opinions_none',
   'my_data_opinions',
   'notice_draft_open',
+  'notice_hidden',
+  'notice_unhidden',
   'today_before',
   'today_awareness',
   'today_reception',

@@ -98,7 +98,8 @@ export function lastChange(proposals: Proposal[]): Date {
  * --open-data` prints, byte for byte (dated by the data's last change, not by the request).
  */
 export function openDataFile(proposals: Proposal[], format: 'csv' | 'json', licence: string): string {
-  const records = exportable(proposals).map((p) => exportRecord(p, true));
+  // A proposal hidden by moderation is left out of the public files (its page shows why).
+  const records = exportable(proposals).filter((p) => !p.hidden).map((p) => exportRecord(p, true));
   return format === 'csv' ? toCsv(records, true) : openDataJson(records, licence, lastChange(proposals));
 }
 

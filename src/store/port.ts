@@ -150,6 +150,8 @@ export interface Store {
   byUser(userKey: string): Promise<Proposal[]>;
   /** A staff status change, recorded in the audit trail, with a notice for the citizen. */
   setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<StatusOutcome>;
+  /** Staff moderation: hides a proposal from the public results with `reason`, or shows it again (undefined); audited, and the author is told. */
+  setHidden(id: string, reason: string | undefined, actor: string, now: Date): Promise<'changed' | 'not_found'>;
   /** Records a staff action that changes nothing else (a listing, an export). */
   audit(entry: AuditEntry): Promise<void>;
 

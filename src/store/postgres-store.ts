@@ -13,7 +13,7 @@ import type { AuditEntry, DialogState, ErasureScope, Notice, Opinion, Priority, 
 import { PostgresChatConversations } from './chat-postgres.js';
 import type { ChatConversations, ChatLimits, Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
-import { applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { applyHidden, applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -160,6 +160,19 @@ export class PostgresStore implements Store {
       await db.query('INSERT INTO audit (entry) VALUES ($1)', [audit]);
       if (notice) await addNotice(db, notice);
       return { kind: 'changed', proposal };
+    });
+  }
+
+  async setHidden(id: string, reason: string | undefined, actor: string, now: Date): Promise<'changed' | 'not_found'> {
+    return this.transaction(async (db) => {
+      const { rows } = await db.query<{ doc: Proposal }>('SELECT doc FROM proposals WHERE id = $1 FOR UPDATE', [id]);
+      const proposal = rows[0]?.doc;
+      if (!proposal) return 'not_found';
+      const { audit, notice } = applyHidden(proposal, reason, actor, now);
+      await updateProposal(db, proposal);
+      await db.query('INSERT INTO audit (entry) VALUES ($1)', [audit]);
+      if (notice) await addNotice(db, notice);
+      return 'changed';
     });
   }
 

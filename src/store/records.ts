@@ -66,6 +66,19 @@ export function applyStatus(
   return proposal.userKey ? { audit, notice: { userKey: proposal.userKey, channel: proposal.channel, proposalId: proposal.id, createdAt: at } } : { audit };
 }
 
+/**
+ * Staff moderation: hides a proposal from the public results with a reason (or shows it again),
+ * with the audit entry and, for a linked author, a notice saying why.
+ */
+export function applyHidden(proposal: Proposal, reason: string | undefined, actor: string, now: Date): { audit: AuditEntry; notice?: Notice } {
+  const at = now.toISOString();
+  if (reason !== undefined) proposal.hidden = { reason, at, by: actor };
+  else delete proposal.hidden;
+  const audit: AuditEntry = { at, actor, action: reason !== undefined ? 'hide' : 'unhide', proposalId: proposal.id, ...(reason !== undefined ? { detail: reason } : {}) };
+  if (!proposal.userKey) return { audit };
+  return { audit, notice: { userKey: proposal.userKey, channel: proposal.channel, createdAt: at, kind: 'moderation', proposalId: proposal.id, hidden: reason !== undefined, ...(reason !== undefined ? { reason } : {}) } };
+}
+
 /** Codes people read aloud and type on phones: no 0/O or 1/I. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 

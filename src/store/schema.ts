@@ -23,6 +23,7 @@ const proposal = z.object({
   answer: z.string().optional(),
   history: z.array(statusChange),
   dialogId: z.string().optional(),
+  hidden: z.object({ reason: z.string(), at: isoDate, by: z.string() }).optional(),
   title: z.string(),
   problem: z.string(),
   description: z.string(),
@@ -37,6 +38,7 @@ const noticeBase = { userKey: z.string(), channel: z.string(), createdAt: isoDat
 const notice = z.union([
   z.object({ ...noticeBase, kind: z.literal('status').optional(), proposalId: z.string() }),
   z.object({ ...noticeBase, kind: z.literal('draft_open'), proposalId: z.string(), commitmentId: z.string() }),
+  z.object({ ...noticeBase, kind: z.literal('moderation'), proposalId: z.string(), hidden: z.boolean(), reason: z.string().optional() }),
   z.object({ ...noticeBase, kind: z.enum(['table_promoted', 'table_reminder']), tableId: z.string(), code: z.string() }),
 ]);
 const signUp = z.object({

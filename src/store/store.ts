@@ -28,7 +28,7 @@ import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import { Dedupe } from '../dedupe.js';
-import { applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { applyHidden, applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type {
   AuditEntry,
@@ -248,6 +248,16 @@ export class DocumentStore implements Store {
     if (notice) this.db.data.notices.push(notice);
     await this.db.persist();
     return { kind: 'changed', proposal };
+  }
+
+  async setHidden(id: string, reason: string | undefined, actor: string, now: Date): Promise<'changed' | 'not_found'> {
+    const proposal = this.byId.get(id);
+    if (!proposal) return 'not_found';
+    const { audit, notice } = applyHidden(proposal, reason, actor, now);
+    this.db.data.audit.push(audit);
+    if (notice) this.db.data.notices.push(notice);
+    await this.db.persist();
+    return 'changed';
   }
 
   /** Records a staff action that changes nothing else (a listing, an export). */

@@ -251,6 +251,15 @@ describe('staff tools', () => {
     expect((await import('node:fs')).readFileSync(server.dbFile, 'utf8')).toMatch(/"actor":"slack:USTAFF","action":"draft_opinions","detail":"C3"/);
   });
 
+  it('hides a proposal from the public results with a reason, and shows it again', async () => {
+    const p = await server.store.submit({ title: 'Para moderar', problem: 'p', description: 'd', actors: 'a', components: 'c', institution: 'i', pillars: ['transparency'], territory: 'Renca', channel: 'test', userKey: 'mod-author', consent: false }, new Date('2027-03-15T12:00:00Z'), 2027);
+    expect(String((await slash(STAFF, `ocultar ${p.id}`)).body.text)).toMatch(/Uso: `\/cabildo ocultar/);
+    expect(String((await slash(STAFF, `ocultar ${p.id} Lenguaje <!channel> ofensivo`)).body.text)).toBe(`${p.id} quedó oculta en los resultados públicos. Motivo: Lenguaje &lt;!channel&gt; ofensivo`);
+    expect((await server.store.get(p.id))?.hidden?.by).toBe(`slack:${STAFF}`);
+    expect(String((await slash(STAFF, `mostrar ${p.id}`)).body.text)).toMatch(/vuelve a mostrarse/);
+    expect((await server.store.get(p.id))?.hidden).toBeUndefined();
+  });
+
   it('shows staff the work tables and, audited, who signed up with their contact', async () => {
     const at = new Date('2027-12-02T15:00:00Z');
     for (let i = 0; i < 3; i++) await server.store.signUp({ tableId: 'M5', userKey: `t${i}`, channel: 'test', name: i === 2 ? '<@U123> *Ana*' : `Persona ${i}`, email: `p${i}@correo.cl` }, 2, at);

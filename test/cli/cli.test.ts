@@ -114,6 +114,18 @@ describe('cabildo check', () => {
     expect((await cli(['tables', 'export', 'M9'], '', env)).stderr).toMatch(/No work table "M9"/);
   });
 
+  it('hides a proposal from the public results with a reason, audited, and its author is told in the chat', async () => {
+    const db = tempDb();
+    await cli(['chat', '--json'], ['enviar propuesta', ...PROPOSAL_ANSWERS, 'no', 'confirmar', ''].join('\n'), { CABILDO_DB: db });
+    expect((await cli(['proposals', 'hide', 'GA-2027-000001', '--reason', '   '], '', { CABILDO_DB: db })).stderr).toMatch(/--reason must say why/);
+    const hidden = await cli(['proposals', 'hide', 'ga2027000001', '--reason', 'Repite otra propuesta'], '', { CABILDO_DB: db, CABILDO_ACTOR: 'lucia' });
+    expect(hidden.stdout).toMatch(/GA-2027-000001 is hidden from the public results/);
+    const next = await cli(['chat', '--json'], 'hola\n', { CABILDO_DB: db });
+    expect(JSON.parse(next.stdout).replies[0].text).toMatch(/ocultó tu propuesta \*\*GA-2027-000001\*\* de los resultados públicos\. Motivo: Repite otra propuesta/);
+    expect(JSON.parse(readFileSync(db, 'utf8')).audit).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'cli:lucia', action: 'hide', proposalId: 'GA-2027-000001', detail: 'Repite otra propuesta' })]));
+    expect((await cli(['proposals', 'export', '--open-data'], '', { CABILDO_DB: db })).stdout).not.toContain('GA-2027-000001');
+  });
+
   it('accepts the shipped content', async () => {
     const { code, stdout } = await cli(['check']);
     expect(code).toBe(0);

@@ -172,3 +172,23 @@ describe('the results intent', () => {
     expect(plain.text).not.toMatch(/https?:/);
   });
 });
+
+describe('moderation', () => {
+  it('shows "Oculto por moderación: motivo" in place of a hidden proposal, leaves it out of the files, and tells the author', async () => {
+    const target = (await server.store.list()).find((p) => p.title === 'Propuesta 7')!;
+    await server.store.setHidden(target.id, 'Incluye datos de un vecino, <b>llamar al +56 9 1111 2222</b>', 'staff:x', new Date('2027-04-03T12:00:00Z'));
+    const list = await get('/resultados?pagina=2');
+    const all = (await get('/resultados')).body + list.body;
+    expect(all).toContain(`Oculto por moderación: Incluye datos de un vecino, &lt;b&gt;llamar al [teléfono]&lt;/b&gt;`);
+    expect(all).not.toContain('Propuesta 7<');
+    const page = await get(`/resultados/${target.id}`);
+    expect(page.body).toMatch(/Oculto por moderación/);
+    expect(page.body).not.toContain('Un problema descrito');
+    expect((await get('/resultados?q=propuesta%207')).body).not.toContain(target.id);
+    expect(await (await fetch(`${server.url}/datos/propuestas.csv`)).text()).not.toContain(target.id);
+    const notices = await server.store.takeNotices(target.userKey!);
+    expect(notices.at(-1)).toMatchObject({ kind: 'moderation', hidden: true });
+    await server.store.setHidden(target.id, undefined, 'staff:x', new Date('2027-04-04T12:00:00Z'));
+    expect((await get(`/resultados/${target.id}`)).body).toContain('Propuesta 7');
+  });
+});

@@ -93,6 +93,18 @@ export function storeContract(name: string, target: ContractTarget, options: { s
       });
     });
 
+    it('hides a proposal by moderation with a reason and shows it again, telling the author each time', async () => {
+      await withStore(async (store) => {
+        const p = await store.submit(sample(1, 'ana'), NOW, 2027);
+        expect(await store.setHidden('GA-2027-999999', 'x', 'staff:x', NOW)).toBe('not_found');
+        expect(await store.setHidden(p.id, 'Contiene datos de terceros', 'staff:x', later(1))).toBe('changed');
+        expect((await store.get(p.id))?.hidden).toEqual({ reason: 'Contiene datos de terceros', at: later(1).toISOString(), by: 'staff:x' });
+        await store.setHidden(p.id, undefined, 'staff:x', later(2));
+        expect((await store.get(p.id))?.hidden).toBeUndefined();
+        expect((await store.takeNotices('ana')).map((n) => n.kind === 'moderation' && [n.hidden, n.reason])).toEqual([[true, 'Contiene datos de terceros'], [false, undefined]]);
+      });
+    });
+
     it('hands each notice out once, even to two takers at the same moment', async () => {
       await withStore(async (store) => {
         const p = await store.submit(sample(1, 'ana'), NOW, 2027);
