@@ -194,6 +194,14 @@ export interface Priority {
   at: string;
 }
 
+/** The staff's response to the public consultation on one draft commitment (what was taken up, and why). */
+export interface CommitmentResponse {
+  commitmentId: string;
+  text: string;
+  at: string;
+  by: string;
+}
+
 /** Staff actions, kept for accountability. */
 export interface AuditEntry {
   at: string;

@@ -8,7 +8,7 @@ import type { Content } from '../../src/content/load.js';
 import type { DraftPlan } from '../../src/content/schema.js';
 import { maskPersonalData } from '../../src/privacy/mask.js';
 import { share, tallyDraft } from '../../src/staff/draft-tally.js';
-import type { Opinion, Priority } from '../../src/types.js';
+import type { CommitmentResponse, Opinion, Priority } from '../../src/types.js';
 import { layout } from './pages.js';
 
 /** Comments shown per commitment and page. */
@@ -32,7 +32,7 @@ export function publishedComments(opinions: Opinion[]): PublishedComment[] {
     .map((o) => ({ commitment: o.commitmentId, vote: o.vote, comment: maskPersonalData(o.comment!), at: o.at }));
 }
 
-export function draftPage(content: Content, plan: DraftPlan, opinions: Opinion[], priorities: Priority[], page: number, now: Date): string {
+export function draftPage(content: Content, plan: DraftPlan, opinions: Opinion[], priorities: Priority[], responses: CommitmentResponse[], page: number, now: Date): string {
   const votes = content.messages.vote_labels;
   const tally = tallyDraft(plan, opinions, priorities);
   const comments = publishedComments(opinions);
@@ -54,6 +54,10 @@ export function draftPage(content: Content, plan: DraftPlan, opinions: Opinion[]
 <tr><th scope="row">${esc(votes.pass)}</th><td>${t.pass}</td><td>${share(t.pass, t.total)}</td></tr>
 </tbody>
 </table>
+${(() => {
+  const response = responses.find((r) => r.commitmentId === t.id);
+  return response ? `<h3>Respuesta del equipo a la consulta</h3>\n<p>${esc(maskPersonalData(response.text))}</p>\n<p class="meta">${esc(response.at.slice(0, 10))}</p>` : '';
+})()}
 <h3>Comentarios (${mine.length})</h3>
 ${shown.length ? `<ul>${shown.map((c) => `<li><p>«${esc(c.comment)}»</p><p class="meta">${esc(votes[c.vote])} · ${esc(c.at.slice(0, 10))}</p></li>`).join('\n')}</ul>` : '<p>Sin comentarios en esta página.</p>'}
 </section>`;

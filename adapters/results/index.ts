@@ -27,7 +27,7 @@ export function createResultsRouter(engine: Engine, store: Store, licence: strin
     const plan = engine.content.draftPlan;
     if (!plan) return html(res, 404, notFoundPage(engine.content, engine.now()));
     const page = Number(req.query.pagina ?? 1);
-    html(res, 200, draftPage(engine.content, plan, await store.opinions(), await store.priorities(), Number.isInteger(page) ? page : 1, engine.now()));
+    html(res, 200, draftPage(engine.content, plan, await store.opinions(), await store.priorities(), await store.consultationResponses(), Number.isInteger(page) ? page : 1, engine.now()));
   });
 
   router.get('/resultados/:id', async (req, res) => {

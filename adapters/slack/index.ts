@@ -144,6 +144,11 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
         if (outcome === 'not_found') return { text: `No existe la propuesta ${command.id}.` };
         return { text: command.reason !== undefined ? `${command.id} quedó oculta en los resultados públicos. Motivo: ${escapeMrkdwn(command.reason)}` : `${command.id} vuelve a mostrarse en los resultados públicos.` };
       }
+      case 'respond': {
+        if (!engine.content.draftPlan?.commitments.some((k) => k.id === command.commitment)) return { text: `No existe el compromiso ${command.commitment} en el borrador.` };
+        await store.respondToConsultation(command.commitment, command.text, actor, now());
+        return { text: `Publiqué la respuesta a la consulta sobre ${command.commitment}.` };
+      }
       case 'tables':
         await store.audit({ at, actor, action: 'tables' });
         return { text: await tablesText(engine.content.workTables, store) };

@@ -25,6 +25,7 @@ export type StaffCommand =
   | { kind: 'draft' }
   | { kind: 'opinions'; commitment: string; page: number }
   | { kind: 'hide'; id: string; reason?: string }
+  | { kind: 'respond'; commitment: string; text: string }
   | { kind: 'tables' }
   | { kind: 'signups'; table: string }
   | { kind: 'help'; problem?: string };
@@ -65,6 +66,12 @@ export function parseCommand(text: string): StaffCommand {
       if (!id || (verb.toLowerCase() === 'ocultar' && !reason)) return { kind: 'help', problem: 'Uso: `/cabildo ocultar GA-2027-000123 <motivo>` o `/cabildo mostrar GA-2027-000123`.' };
       return { kind: 'hide', id, ...(verb.toLowerCase() === 'ocultar' ? { reason } : {}) };
     }
+    case 'responder': {
+      const commitment = /^c?(\d{1,3})$/i.exec(rest[0] ?? '')?.[1];
+      const text = rest.slice(1).join(' ').trim();
+      if (!commitment || !text) return { kind: 'help', problem: 'Uso: `/cabildo responder C3 <respuesta a la consulta>`' };
+      return { kind: 'respond', commitment: `C${Number(commitment)}`, text };
+    }
     case 'mesas':
       return { kind: 'tables' };
     case 'inscritos': {
@@ -91,6 +98,7 @@ export const HELP = [
   '• `/cabildo borrador`: la consulta del borrador, por compromiso (de acuerdo, en desacuerdo, paso, comentarios, más importante)',
   '• `/cabildo opiniones C3 [página]`: los comentarios a un compromiso, del más nuevo al más antiguo',
   '• `/cabildo ocultar GA-2027-000123 <motivo>` / `mostrar GA-…`: oculta una propuesta de los resultados públicos (el motivo se muestra en su lugar y se avisa a quien la envió), o la vuelve a mostrar',
+  '• `/cabildo responder C3 <texto>`: la respuesta del equipo a la consulta sobre un compromiso, publicada en /resultados/borrador',
   '• `/cabildo mesas`: las mesas de trabajo con inscritos, cupos y lista de espera',
   '• `/cabildo inscritos M2`: quiénes se inscribieron en una mesa y cómo contactarlos (queda registrado)',
   `Estados: ${PROPOSAL_STATUSES.join(', ')}.`,

@@ -6,6 +6,22 @@ import { share, tallyDraft } from '../staff/draft-tally.js';
 import { readSettings } from './config.js';
 import { openStore } from './open.js';
 
+/** The staff's response to the consultation on one commitment, published on /resultados/borrador. */
+export async function respondToConsultation(commitment: string, text: string): Promise<void> {
+  const settings = readSettings();
+  const plan = loadContent(settings.contentDir).draftPlan;
+  const id = /^c?(\d{1,3})$/i.exec(commitment)?.[1];
+  if (!plan || !id || !plan.commitments.some((k) => k.id === `C${Number(id)}`)) throw new CabildoError('CONFIG_INVALID', `No commitment ${JSON.stringify(commitment)} in data/draft-plan.yaml.`);
+  if (!text.trim()) throw new CabildoError('CONFIG_INVALID', '--text must hold the response.');
+  const store = await openStore(settings);
+  try {
+    await store.respondToConsultation(`C${Number(id)}`, text.trim(), `cli:${process.env.CABILDO_ACTOR ?? 'staff'}`, settings.clock());
+    process.stdout.write(`Published the response on C${Number(id)}.\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 export async function draftResults(format: string): Promise<void> {
   if (!['text', 'csv', 'json'].includes(format)) throw new CabildoError('CONFIG_INVALID', `--format must be text, csv or json (got ${JSON.stringify(format)}).`);
   const settings = readSettings();

@@ -8,7 +8,7 @@ import { CabildoError, ContentError } from '../errors.js';
 import { chat } from './chat.js';
 import { check } from './check.js';
 import { classify } from './classify.js';
-import { draftResults } from './draft.js';
+import { draftResults, respondToConsultation } from './draft.js';
 import { exportSignUps, listTables } from './tables.js';
 import { migrateStore } from './store.js';
 import { exportProposals, listProposals, setProposalHidden, setProposalStatus, showProposal } from './proposals.js';
@@ -75,6 +75,12 @@ storeCommand
   .description('copy the JSON store (CABILDO_DB, or the default file) into PostgreSQL; running it again changes nothing')
   .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user@host:5432/db')
   .action((o: { to: string }) => migrateStore(o.to));
+
+draft
+  .command('respond <commitment>')
+  .description('publish the staff response to the consultation on a commitment (replaces an earlier one)')
+  .requiredOption('--text <text>', 'the response')
+  .action((commitment: string, o: { text: string }) => respondToConsultation(commitment, o.text));
 
 program
   .command('check')

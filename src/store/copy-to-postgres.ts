@@ -108,6 +108,13 @@ async function copy(db: pg.PoolClient, r: StoreData, s: SessionData): Promise<Co
   for (const x of signups) n += added(await db.query('INSERT INTO signups (code, table_id, user_key, doc) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [x.code, x.tableId, x.userKey, x]));
   await count('work-table sign-ups', signups.length, n, () => total('SELECT count(*) AS n FROM signups WHERE code = ANY($1)', [signups.map((x) => x.code)]));
 
+  const responses = r.responses ?? [];
+  n = 0;
+  for (const x of responses) {
+    n += added(await db.query('INSERT INTO commitment_responses (commitment_id, text, at, by_actor) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [x.commitmentId, x.text, x.at, x.by]));
+  }
+  await count('consultation responses', responses.length, n, () => total('SELECT count(*) AS n FROM commitment_responses WHERE commitment_id = ANY($1)', [responses.map((x) => x.commitmentId)]));
+
   const short = counts.filter((c) => c.postgres !== c.json);
   if (short.length) {
     throw new CabildoError('STORE_MIGRATION_FAILED', `The copy does not match the JSON store (${short.map((c) => `${c.kind}: ${c.json} in the file, ${c.postgres} in the database`).join('; ')}); nothing was written.`);

@@ -6,6 +6,7 @@
  */
 import type {
   AuditEntry,
+  CommitmentResponse,
   Contact,
   DialogState,
   ErasureScope,
@@ -175,6 +176,9 @@ export interface Store {
   setPriority(userKey: string, commitmentId: string, now: Date): Promise<void>;
   priorityOf(userKey: string): Promise<Priority | undefined>;
   priorities(): Promise<Priority[]>;
+  /** The staff's response to the consultation on a commitment (replaces an earlier one); audited. */
+  respondToConsultation(commitmentId: string, text: string, actor: string, now: Date): Promise<void>;
+  consultationResponses(): Promise<CommitmentResponse[]>;
   /** Leaves one draft-consultation invitation per proposal, however often called; returns how many were new. */
   invite(invitations: Invitation[], now: Date): Promise<number>;
 

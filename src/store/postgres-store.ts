@@ -9,7 +9,7 @@ import pg from 'pg';
 import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
-import type { AuditEntry, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
+import type { AuditEntry, CommitmentResponse, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
 import { PostgresChatConversations } from './chat-postgres.js';
 import type { ChatConversations, ChatLimits, Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
@@ -281,6 +281,21 @@ export class PostgresStore implements Store {
   async priorities(): Promise<Priority[]> {
     const { rows } = await this.pool.query<PriorityRow>('SELECT * FROM priorities ORDER BY seq');
     return rows.map(toPriority);
+  }
+
+  async respondToConsultation(commitmentId: string, text: string, actor: string, now: Date): Promise<void> {
+    await this.transaction(async (db) => {
+      await db.query(
+        'INSERT INTO commitment_responses (commitment_id, text, at, by_actor) VALUES ($1, $2, $3, $4) ON CONFLICT (commitment_id) DO UPDATE SET text = EXCLUDED.text, at = EXCLUDED.at, by_actor = EXCLUDED.by_actor',
+        [commitmentId, text, now.toISOString(), actor],
+      );
+      await db.query('INSERT INTO audit (entry) VALUES ($1)', [{ at: now.toISOString(), actor, action: 'consultation_response', detail: commitmentId }]);
+    });
+  }
+
+  async consultationResponses(): Promise<CommitmentResponse[]> {
+    const { rows } = await this.pool.query<{ commitment_id: string; text: string; at: Date; by_actor: string }>('SELECT * FROM commitment_responses ORDER BY at');
+    return rows.map((r) => ({ commitmentId: r.commitment_id, text: r.text, at: r.at.toISOString(), by: r.by_actor }));
   }
 
   async invite(invitations: Invitation[], now: Date): Promise<number> {

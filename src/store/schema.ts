@@ -75,6 +75,7 @@ export const storeDataSchema = z.object({
   priorities: z.array(priority).optional(),
   invited: z.array(z.string()).optional(),
   signups: z.array(signUp).optional(),
+  responses: z.array(z.object({ commitmentId: z.string(), text: z.string(), at: isoDate, by: z.string() })).optional(),
 });
 
 const draft = z.object({

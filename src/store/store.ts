@@ -41,6 +41,7 @@ import type {
   SignUp,
   ProposalStatus,
   Vote,
+  CommitmentResponse,
 } from '../types.js';
 
 export interface StoreData {
@@ -57,10 +58,12 @@ export interface StoreData {
   invited?: string[];
   /** Work-table sign-ups (absent in files written before sign-up existed). */
   signups?: SignUp[];
+  /** The staff's responses to the draft consultation, one per commitment. */
+  responses?: CommitmentResponse[];
 }
 
 export function emptyStoreData(): StoreData {
-  return { v: 1, proposals: [], counters: {}, notices: [], audit: [], opinions: [], priorities: [], invited: [], signups: [] };
+  return { v: 1, proposals: [], counters: {}, notices: [], audit: [], opinions: [], priorities: [], invited: [], signups: [], responses: [] };
 }
 
 export interface SessionData {
@@ -461,6 +464,19 @@ export class DocumentStore implements Store {
 
   private prioritiesNow(): Priority[] {
     return [...this.priorityList];
+  }
+
+  async respondToConsultation(commitmentId: string, text: string, actor: string, now: Date): Promise<void> {
+    const at = now.toISOString();
+    const responses = (this.db.data.responses ??= []).filter((r) => r.commitmentId !== commitmentId);
+    responses.push({ commitmentId, text, at, by: actor });
+    this.db.data.responses = responses;
+    this.db.data.audit.push({ at, actor, action: 'consultation_response', detail: commitmentId });
+    await this.db.persist();
+  }
+
+  async consultationResponses(): Promise<CommitmentResponse[]> {
+    return [...(this.db.data.responses ?? [])];
   }
 
   /**

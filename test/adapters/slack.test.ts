@@ -249,6 +249,9 @@ describe('staff tools', () => {
     expect(second.split('\n')).toHaveLength(3);
     expect(String((await slash(STAFF, 'opiniones C99')).body.text)).toMatch(/No existe el compromiso C99/);
     expect((await import('node:fs')).readFileSync(server.dbFile, 'utf8')).toMatch(/"actor":"slack:USTAFF","action":"draft_opinions","detail":"C3"/);
+    expect(String((await slash(STAFF, 'responder C9 algo')).body.text)).toMatch(/No existe el compromiso C9/);
+    expect(String((await slash(STAFF, 'responder c3 Se incorpora con plazos por barrio.')).body.text)).toMatch(/Publiqué la respuesta a la consulta sobre C3/);
+    expect((await server.store.consultationResponses())[0]).toMatchObject({ commitmentId: 'C3', text: 'Se incorpora con plazos por barrio.', by: `slack:${STAFF}` });
   });
 
   it('hides a proposal from the public results with a reason, and shows it again', async () => {

@@ -143,6 +143,9 @@ describe('the draft consultation in public', () => {
     expect(page.body).toMatch(/Página 1 de 2/);
     expect((await get('/resultados/borrador?pagina=2')).body).toContain('Comentario número 0');
 
+    await server.store.respondToConsultation('C3', 'Se incorpora; gracias Sra. Rosa Díaz por su aporte.', 'staff:x', at);
+    const responded = await get('/resultados/borrador');
+    expect(responded.body).toMatch(/Respuesta del equipo a la consulta<\/h3>\n<p>Se incorpora; gracias Sra\. \[nombre\] por su aporte\.<\/p>/);
     const tally = (await (await fetch(`${server.url}/datos/borrador.json`)).json()) as { records: { id: string; agree: number; mostImportant: number }[] };
     expect(tally.records[0]).toMatchObject({ id: 'C3', agree: 9, mostImportant: 7 });
     const comments = await (await fetch(`${server.url}/datos/opiniones.csv`)).text();

@@ -171,6 +171,18 @@ export function storeContract(name: string, target: ContractTarget, options: { s
       });
     });
 
+    it('keeps one staff response to the consultation per commitment, the latest', async () => {
+      await withStore(async (store) => {
+        await store.respondToConsultation('C1', 'Se incorpora.', 'staff:x', NOW);
+        await store.respondToConsultation('C2', 'Se ajusta el plazo.', 'staff:y', later(1));
+        await store.respondToConsultation('C1', 'Se incorpora con cambios.', 'staff:x', later(2));
+        expect((await store.consultationResponses()).map((r) => [r.commitmentId, r.text, r.by]).sort()).toEqual([
+          ['C1', 'Se incorpora con cambios.', 'staff:x'],
+          ['C2', 'Se ajusta el plazo.', 'staff:y'],
+        ]);
+      });
+    });
+
     it('stores 200 concurrent votes on one commitment', async () => {
       await withStore(async (store) => {
         await Promise.all(Array.from({ length: 200 }, (_, i) => store.vote(`p${i}`, 'C1', i % 2 ? 'agree' : 'disagree', NOW)));

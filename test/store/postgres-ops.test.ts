@@ -81,6 +81,7 @@ async function everything(store: Store): Promise<void> {
   await store.vote('beto', 'C1', 'pass', NOW);
   await store.setPriority('ana', 'C1', NOW);
   await store.invite([{ proposalId: a.id, commitmentId: 'C1' }], NOW);
+  await store.respondToConsultation('C1', 'Se incorpora al plan.', 'staff:x', NOW);
   for (const k of ['ana', 'beto']) await store.signUp({ tableId: 'M1', userKey: k, channel: 'test', name: k, email: `${k}@x.cl` }, 1, NOW);
 }
 
@@ -116,6 +117,7 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
         (s: Store) => s.opinions(),
         (s: Store) => s.priorities(),
         (s: Store) => s.signUps('M1'),
+        (s: Store) => s.consultationResponses(),
       ]) {
         expect(await read(target)).toEqual(await read(source));
       }
