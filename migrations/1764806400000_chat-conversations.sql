@@ -8,9 +8,8 @@ CREATE TABLE chat_conversations (
   token text UNIQUE,
   token_expires timestamptz,
   last_seen timestamptz NOT NULL,
-  -- Activities ever appended (the next index), and how many were dropped from the front.
-  appended integer NOT NULL DEFAULT 0,
-  dropped integer NOT NULL DEFAULT 0
+  -- Activities ever appended: the next index, and the watermark of a client that has seen all.
+  appended integer NOT NULL DEFAULT 0
 );
 CREATE INDEX chat_conversations_last_seen ON chat_conversations (last_seen);
 

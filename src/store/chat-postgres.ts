@@ -1,5 +1,6 @@
 /** Web-chat conversations in PostgreSQL: every instance serves every conversation. */
 import type pg from 'pg';
+import { inTransaction } from './pg-transaction.js';
 import { activityId, randomId } from './chat-memory.js';
 import type { ChatActivity, ChatConversation, ChatConversations, ChatLimits, IssuedToken } from './port.js';
 
@@ -57,28 +58,19 @@ export class PostgresChatConversations implements ChatConversations {
   }
 
   async append(conversationId: string, activity: ChatActivity): Promise<string> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (db) => {
       // The row lock orders appends to one conversation across instances.
-      const { rows } = await client.query<{ index: number }>('UPDATE chat_conversations SET appended = appended + 1 WHERE id = $1 RETURNING appended - 1 AS index', [conversationId]);
+      const { rows } = await db.query<{ index: number }>('UPDATE chat_conversations SET appended = appended + 1 WHERE id = $1 RETURNING appended - 1 AS index', [conversationId]);
       if (!rows[0]) throw new Error(`conversation ${conversationId} is gone`);
       const index = rows[0].index;
       const id = activityId(conversationId, index);
-      await client.query('INSERT INTO chat_activities (conversation_id, idx, activity) VALUES ($1, $2, $3)', [conversationId, index, { ...activity, id, timestamp: this.at().toISOString() }]);
-      const keepFrom = index + 1 - this.limits.maxActivities;
-      if (keepFrom > 0) {
-        await client.query('DELETE FROM chat_activities WHERE conversation_id = $1 AND idx < $2', [conversationId, keepFrom]);
-        await client.query('UPDATE chat_conversations SET dropped = $2 WHERE id = $1', [conversationId, keepFrom]);
+      await db.query('INSERT INTO chat_activities (conversation_id, idx, activity) VALUES ($1, $2, $3)', [conversationId, index, { ...activity, id, timestamp: this.at().toISOString() }]);
+      // Only the latest activities are kept; `appended` keeps the watermarks absolute.
+      if (index >= this.limits.maxActivities) {
+        await db.query('DELETE FROM chat_activities WHERE conversation_id = $1 AND idx <= $2', [conversationId, index - this.limits.maxActivities]);
       }
-      await client.query('COMMIT');
       return id;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async since(conversationId: string, watermark: number): Promise<{ activities: ChatActivity[]; watermark: string }> {

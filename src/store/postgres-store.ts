@@ -11,6 +11,7 @@ import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import type { AuditEntry, CommitmentResponse, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
 import { PostgresChatConversations } from './chat-postgres.js';
+import { inTransaction } from './pg-transaction.js';
 import type { ChatConversations, ChatLimits, Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
 import { applyHidden, applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
@@ -70,19 +71,8 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
-  async transaction<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+  transaction<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async session(userKey: string): Promise<DialogState | undefined> {
