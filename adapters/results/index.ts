@@ -18,9 +18,9 @@ export function createResultsRouter(engine: Engine, store: Store, licence: strin
 
   router.get('/resultados', async (req, res) => {
     const query = readQuery(req.query as Record<string, unknown>);
-    const all = await store.list({ ...(query.status ? { status: query.status } : {}), ...(query.territory ? { territory: query.territory } : {}) });
-    const everyone = query.status || query.territory ? await store.list() : all;
-    html(res, 200, listPage(engine.content, everyone, select(all, query), query, engine.now()));
+    // One read: the counts need every proposal, and the filters run on the same list.
+    const all = await store.list();
+    html(res, 200, listPage(engine.content, all, select(all, query), query, engine.now()));
   });
 
   router.get('/resultados/borrador', async (req, res) => {

@@ -49,9 +49,12 @@ export function readQuery(query: Record<string, unknown>): ListQuery {
 /** What the list shows for a query: public proposals only, newest first, matched on their masked text. */
 export function select(proposals: Proposal[], query: ListQuery): Proposal[] {
   const q = query.q ? fold(query.q) : undefined;
+  const territory = query.territory ? fold(query.territory) : undefined;
   return proposals.filter(
     (p) =>
       p.status !== 'retirada' &&
+      (!query.status || p.status === query.status) &&
+      (!territory || fold(p.territory).includes(territory)) &&
       (!query.pillar || p.pillars.includes(query.pillar)) &&
       // A hidden proposal is found by its number only: its text is not public.
       (!q || fold(p.hidden ? p.id : maskPersonalData(`${p.id} ${p.title} ${p.problem} ${p.description} ${p.territory}`)).includes(q)),

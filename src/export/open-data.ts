@@ -83,9 +83,9 @@ export const PROPOSAL_FIELDS: { name: keyof ExportedProposal; type: string; mean
   { name: 'answer', type: 'texto', meaning: 'Respuesta razonada del equipo (vacía si aún no hay).' },
 ];
 
-/** The JSON file's shape (the Metagov "Interoperable Deliberative Tools" style): licence, date, fields, records. */
-export function openDataJson(records: ExportedProposal[], licence: string, generatedAt: Date): string {
-  return `${JSON.stringify({ licence, generated_at: generatedAt.toISOString(), fields: PROPOSAL_FIELDS, records }, null, 2)}\n`;
+/** Every published JSON file's shape (the Metagov "Interoperable Deliberative Tools" style): licence, date, fields, records. */
+function jsonFile(licence: string, generatedAt: Date, fields: unknown[], records: object[]): string {
+  return `${JSON.stringify({ licence, generated_at: generatedAt.toISOString(), fields, records }, null, 2)}\n`;
 }
 
 /** When the published data last changed: the newest change among exportable proposals. */
@@ -100,13 +100,13 @@ export function lastChange(proposals: Proposal[]): Date {
 export function openDataFile(proposals: Proposal[], format: 'csv' | 'json', licence: string): string {
   // A proposal hidden by moderation is left out of the public files (its page shows why).
   const records = exportable(proposals).filter((p) => !p.hidden).map((p) => exportRecord(p, true));
-  return format === 'csv' ? toCsv(records, true) : openDataJson(records, licence, lastChange(proposals));
+  return format === 'csv' ? toCsv(records, true) : jsonFile(licence, lastChange(proposals), PROPOSAL_FIELDS, records);
 }
 
 /** Any other published table (draft tallies, comments) in the same two shapes: CSV with formula escaping, or JSON with licence and fields. */
 export function tableFile(records: object[], fields: string[], format: 'csv' | 'json', licence: string, generatedAt: Date): string {
   if (format === 'csv') return stringify(records, { header: true, columns: fields, escape_formulas: true });
-  return `${JSON.stringify({ licence, generated_at: generatedAt.toISOString(), fields, records }, null, 2)}\n`;
+  return jsonFile(licence, generatedAt, fields, records);
 }
 
 /** Open data is published under this licence unless `CABILDO_DATA_LICENSE` names another. */

@@ -14,7 +14,8 @@ import { PostgresChatConversations } from './chat-postgres.js';
 import { inTransaction } from './pg-transaction.js';
 import type { ChatConversations, ChatLimits, Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
-import { applyHidden, applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { fold } from '../text/fold.js';
+import { applyHidden, applyStatus, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 
 type Db = pg.Pool | pg.PoolClient;
 

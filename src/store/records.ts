@@ -6,7 +6,6 @@ import type { NewProposal, NewSignUp } from './port.js';
 /** The fields a person wrote, scrubbed when they ask to be forgotten. */
 const PERSON_TEXT = ['title', 'problem', 'description', 'actors', 'components', 'institution'] as const;
 
-export { fold } from '../text/fold.js';
 
 /** A new proposal under tracking number `id`; contact details only with consent. */
 export function newProposal(input: NewProposal, id: string, now: Date): Proposal {

@@ -28,7 +28,8 @@ import { formatTrackingNumber } from '../nlu/rules.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import { Dedupe } from '../dedupe.js';
-import { applyHidden, applyStatus, fold, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { fold } from '../text/fold.js';
+import { applyHidden, applyStatus, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type {
   AuditEntry,
