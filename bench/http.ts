@@ -18,8 +18,8 @@ export interface HttpResult {
   errors: number;
 }
 
-/** `database`: a PostgreSQL URL shared by the instances; without it each server has its own JSON file. */
-async function startServer(root: string, database?: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** `database`: a PostgreSQL URL shared by the instances, or a JSON file; without it each server has its own new JSON file. */
+export async function startServer(root: string, database?: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'adapters/server/main.ts')], {
     cwd: root,
     env: {

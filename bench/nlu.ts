@@ -1,7 +1,7 @@
 /** Accuracy and out-of-scope recall on the held-out set, for Cabildo and for nlp.js trained on the same files. */
 import { createRequire } from 'node:module';
 import type { Content } from '../src/content/load.js';
-import { createUnderstander } from '../src/nlu/understand.js';
+import { createUnderstander, factQuestions } from '../src/nlu/understand.js';
 import { readHeldout } from '../test/helpers/heldout.js';
 
 export interface Scores {
@@ -30,7 +30,7 @@ async function score(rows: { intent: string; text: string }[], predict: (text: s
 
 export async function cabildoScores(content: Content, root: string): Promise<Scores> {
   const t = performance.now();
-  const nlu = createUnderstander(content.intents);
+  const nlu = createUnderstander(content.intents, {}, factQuestions(content.answers));
   const trainMs = performance.now() - t;
   return { ...(await score(readHeldout(root), (text) => nlu.understand(text).intent)), trainMs };
 }
@@ -46,6 +46,8 @@ export async function nlpjsScores(content: Content, root: string): Promise<Score
   };
   const manager = new NlpManager({ languages: ['es'], nlu: { log: false }, autoSave: false, autoLoad: false });
   for (const file of content.intents.values()) for (const e of file.examples) manager.addDocument('es', e, file.intent);
+  // The same files: the facts' questions train their intents too.
+  for (const e of factQuestions(content.answers)) manager.addDocument('es', e.text, e.intent);
   const t = performance.now();
   await manager.train();
   const trainMs = performance.now() - t;

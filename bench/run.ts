@@ -9,6 +9,8 @@ import { cabildoScores, nlpjsScores } from './nlu.js';
 import { draftLatency, engineLatency, percentile, postgresSubmissionLatency, submissionLatency } from './engine.js';
 import { BENCH_PG, emptyDatabase } from './postgres.js';
 import { httpLatency } from './http.js';
+import { resultsLatency } from './results.js';
+import { CHROMIUM, replyOnScreen } from './reply-on-screen.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const f = (n: number, digits = 2) => n.toFixed(digits);
@@ -91,5 +93,28 @@ if (BENCH_PG) {
         await db.drop();
       }
     }
+  }
+}
+
+console.log('\n## Public results with 10,000 proposals and 50,000 opinions (JSON store, server in its own process)\n');
+{
+  const r = await resultsLatency(root);
+  console.log(`Store file ${f(r.fileMb, 1)} MB. Request to last byte, gzip accepted. "first" builds the page or file after the server started; the next 200 sequential requests come from the cache (p50, p99); "rebuilt" is the first request after one more proposal was filed in the chat.\n`);
+  console.log('| path | first | p50 | p99 | rebuilt |');
+  console.log('|---|---|---|---|---|');
+  for (const p of r.pages) console.log(`| \`${p.path}\` | ${f(p.first, 0)} ms | ${f(p.p50, 1)} ms | ${f(p.p99, 1)} ms | ${f(p.rebuilt, 0)} ms |`);
+  console.log(`\nChat (40 Direct Line conversations at once, questions): alone p50 ${f(r.chatAlone.p50, 0)} ms, p99 ${f(r.chatAlone.p99, 0)} ms; while 4 clients fetch the three addresses non-stop p50 ${f(r.chatWithPages.p50, 0)} ms, p99 ${f(r.chatWithPages.p99, 0)} ms (${r.pageRequestsDuringChat} page requests meanwhile, p50 ${f(r.pagesDuringChat.p50, 1)} ms, p99 ${f(r.pagesDuringChat.p99, 1)} ms).`);
+}
+
+console.log('\n## Reply on screen: Enter to the bot\'s reply drawn, Web Chat in headless Chromium, 50 messages each\n');
+{
+  // A Chromium that is there but will not start is reported, not fatal to the rest of the run.
+  const screen = await replyOnScreen(root, 50).catch((error: unknown) => `Chromium did not run: ${(error as Error).message.split('\n')[0]}`);
+  if (typeof screen === 'string') console.log(`(skipped: ${screen})`);
+  else if (!screen) console.log(`(skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`);
+  else {
+    console.log('| transport | messages | p50 | p95 |');
+    console.log('|---|---|---|---|');
+    for (const r of screen) console.log(`| ${r.transport === 'streaming' ? 'WebSocket stream' : 'polling (500 ms)'} | ${r.messages} | ${f(r.p50, 0)} ms | ${f(r.p95, 0)} ms |`);
   }
 }

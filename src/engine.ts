@@ -9,7 +9,7 @@
 import { loadContent, type Content } from './content/load.js';
 import { CabildoError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
-import { createUnderstander, type Understander, type UnderstandOptions } from './nlu/understand.js';
+import { createUnderstander, factQuestions, type Understander, type UnderstandOptions } from './nlu/understand.js';
 import { cleanText, hasWords, normalize } from './nlu/normalize.js';
 import { formCommand } from './dialog/proposal.js';
 import { proposalFlow } from './dialog/proposal-flow.js';
@@ -17,7 +17,10 @@ import { deletionFlow } from './dialog/deletion-flow.js';
 import { draftFlow, MY_OPINIONS, myOpinionsReply } from './dialog/draft-flow.js';
 import { mySignUpsReply, signUpFlow } from './dialog/signup-flow.js';
 import { openTables } from './answers/tables.js';
-import { withTodayOffer } from './answers/stage.js';
+import { fitOffers, withTodayOffer } from './answers/stage.js';
+import { midFlowMessage, resumed } from './dialog/mid-flow.js';
+import { Composer } from './answers/compose.js';
+import { contextFlow, type ContextState } from './dialog/context.js';
 import { localDate } from './answers/timeline.js';
 import type { Flow, FlowContext, Step } from './dialog/flow.js';
 import {
@@ -41,11 +44,13 @@ import {
   type DialogState,
   type Inbound,
   type IntentMatch,
+  type Notice,
   type IntentName,
   type Proposal,
   type Reply,
   type TurnResult,
 } from './types.js';
+import { endListsWithBlankLine } from './text/lists.js';
 
 /** At most this many people remembered as waiting for free text, per process. */
 const MAX_FREE_TEXT_HINTS = 100_000;
@@ -58,10 +63,11 @@ const INTERRUPTIBLE = new Set<IntentName>([
   'open_government', 'pillars', 'pillar.transparency', 'pillar.participation', 'pillar.accountability', 'pillar.innovation',
   'ogp', 'ogp.membership', 'ogp.local', 'action_plan', 'chile.plans', 'commitment', 'commitment.examples', 'forum',
   'participate', 'timeline', 'open_data', 'privacy', 'human', 'work_tables', 'results',
+  'access_to_information', 'bot.identity',
 ]);
 
-/** Answers that say what a person can do today, with that option first. */
-const OFFERS_TODAY = new Set<IntentName>(['greeting', 'help', 'none']);
+/** Answers that say what a person can do today, with that option first ("Cómo participar" too: the calendar decides the offer). */
+export const OFFERS_TODAY: ReadonlySet<IntentName> = new Set<IntentName>(['greeting', 'help', 'none', 'participate']);
 
 /** Every flow, by the name it leaves in the person's state. */
 const FLOWS: { [F in DialogState['form']]: Flow<Extract<DialogState, { form: F }>> } = {
@@ -69,6 +75,7 @@ const FLOWS: { [F in DialogState['form']]: Flow<Extract<DialogState, { form: F }
   deletion: deletionFlow,
   draft: draftFlow,
   signup: signUpFlow,
+  context: contextFlow,
 };
 
 /** The flow a state belongs to. (TypeScript cannot correlate the lookup with the state's own type.) */
@@ -80,7 +87,8 @@ const MY_SIGNUPS = new Set(['mis inscripciones', 'ver mis inscripciones', 'mi in
 /** "cancelar inscripción M2-7KQ4": read from the raw text (normalising drops digits). */
 const CANCEL_SIGNUP = /^\s*(?:cancelar|anular)\s+(?:mi\s+)?inscripci[oó]n\s+(M\d{1,3}-[A-Z0-9]{4})\s*$/i;
 
-const QUESTION_START = /^(que|como|cuando|donde|quien|quienes|cual|cuales|cuanto|cuantos|cuantas|por que|porque|para que|hay|se puede|puedo|es|son)\b/;
+const QUESTION_START =
+  /^((y|pero|oye|disculpa|una (pregunta|consulta)|(quisiera|queria|necesito|quiero) saber|me (puedes|pueden|podrias) (decir|explicar|contar)|sabes|saben) )?(que|como|cuando|donde|quien|quienes|cual|cuales|cuanto|cuantos|cuantas|por que|porque|para que|hay|se puede|puedo|es|son)\b/;
 /** Longer texts are answers to the form, even when phrased as questions. */
 const MAX_QUESTION_WORDS = 14;
 
@@ -106,12 +114,24 @@ export interface Engine {
    * returned. For channels that can write first; `handle` also delivers them before its reply.
    */
   takeNotices(channel: string, userId: string): Promise<Reply[]>;
+  /**
+   * Hands each notice waiting for the person under `userKey` to `send`, with its wording, and
+   * removes it only once `send` resolved true: false leaves it waiting (it cannot go out now),
+   * and a throw stops there, leaving it and the rest waiting. For channels that must know the
+   * platform accepted a message before a notice counts as delivered. Returns how many went.
+   */
+  deliverNotices(userKey: string, send: (notice: Notice, reply: Reply) => Promise<boolean>): Promise<number>;
   /** Keyed hashes of the people with notices waiting, by channel. */
   pendingNoticeKeys(): Promise<{ channel: string; userKey: string }[]>;
   /** The keyed hash that stands for a channel user. */
   userKey(channel: string, userId: string): string;
   /** The engine's clock (fixed in tests and demos by CABILDO_NOW). */
   now(): Date;
+  /**
+   * Leaves the notices the calendar brings today (draft invitations, table reminders; checked
+   * once a local day), for deliveries that do not wait for a message, such as email.
+   */
+  calendarNotices(): Promise<void>;
   /** True the first time a platform delivery id is seen, by any instance sharing the store. */
   firstDelivery(channel: string, id: string): Promise<boolean>;
   /** Whether this instance may run a service only one instance may run (see Store.claim). */
@@ -141,8 +161,11 @@ class CabildoEngine implements Engine {
   private readonly log: Logger;
   private readonly publicUrl: string | undefined;
   private readonly nlu: Understander;
+  private readonly composer: Composer;
   private readonly queue = new KeyedQueue();
   private readonly submittedListeners = new Set<(proposal: Proposal) => void>();
+  /** Identifiers linked to another person's key, as last looked up (so expectsFreeText, which is synchronous, finds the person). */
+  private readonly aliases = new Map<string, string>();
   /** People whose saved state waits for free text (see saveState). */
   private readonly freeTextExpected = new Set<string>();
   /** The local day the calendar's notices were last checked (once a day is enough). */
@@ -154,7 +177,8 @@ class CabildoEngine implements Engine {
     this.clock = options.clock ?? (() => new Date());
     this.log = options.logger ?? silentLogger;
     this.publicUrl = options.publicUrl?.replace(/\/+$/, '');
-    this.nlu = createUnderstander(content.intents, options.understand);
+    this.nlu = createUnderstander(content.intents, options.understand, factQuestions(content.answers));
+    this.composer = new Composer(content, this.nlu);
   }
 
   understand(text: string): IntentMatch {
@@ -173,6 +197,10 @@ class CabildoEngine implements Engine {
     return this.clock();
   }
 
+  calendarNotices(): Promise<void> {
+    return this.dailyNotices(this.clock());
+  }
+
   firstDelivery(channel: string, id: string): Promise<boolean> {
     return this.store.firstDelivery(`${channel}:${id}`);
   }
@@ -187,7 +215,23 @@ class CabildoEngine implements Engine {
   }
 
   expectsFreeText(channel: string, userId: string): boolean {
-    return this.freeTextExpected.has(this.store.userKey(channel, userId));
+    const key = this.store.userKey(channel, userId);
+    return this.freeTextExpected.has(this.aliases.get(key) ?? key);
+  }
+
+  /**
+   * The key a person's records are under: the one their identifier was linked to (a WhatsApp
+   * business-scoped id linked to the phone number first seen), else the identifier's own.
+   */
+  private async personKey(key: string): Promise<string> {
+    // A store that cannot answer fails inside the turn, which tells the person; not here.
+    const person = (await this.store.personOf(key).catch(() => undefined)) ?? key;
+    if (person === key) this.aliases.delete(key);
+    else {
+      if (this.aliases.size >= MAX_FREE_TEXT_HINTS) this.aliases.delete(this.aliases.keys().next().value!);
+      this.aliases.set(key, person);
+    }
+    return person;
   }
 
   /**
@@ -206,14 +250,36 @@ class CabildoEngine implements Engine {
 
   handle(inbound: Inbound): Promise<TurnResult> {
     // String(): a careless channel must not be able to throw outside the turn's error boundary.
-    const key = this.store.userKey(String(inbound.channel), String(inbound.userId));
-    // In this process the queue orders the person's turns; across instances, the store's lock.
-    return this.queue.run(key, () => this.store.exclusive(key, () => this.turn(inbound, key)));
+    const id = this.store.userKey(String(inbound.channel), String(inbound.userId));
+    // In this process the queue orders the person's turns; across instances (and across a
+    // person's several identifiers), the store's lock on the person.
+    return this.queue.run(id, async () => {
+      const key = await this.personKey(id);
+      return this.store.exclusive(key, () => this.turn(inbound, key));
+    });
   }
 
   takeNotices(channel: string, userId: string): Promise<Reply[]> {
-    const key = this.store.userKey(channel, userId);
-    return this.queue.run(key, () => this.store.exclusive(key, () => this.notices(key)));
+    const id = this.store.userKey(channel, userId);
+    return this.queue.run(id, async () => {
+      const key = await this.personKey(id);
+      return this.store.exclusive(key, () => this.notices(key));
+    });
+  }
+
+  deliverNotices(userKey: string, send: (notice: Notice, reply: Reply) => Promise<boolean>): Promise<number> {
+    return this.queue.run(userKey, () =>
+      this.store.exclusive(userKey, async () => {
+        let delivered = 0;
+        for (const notice of (await this.store.pendingNotices()).filter((n) => n.userKey === userKey)) {
+          const reply = finishReply(noticeReply(this.content, notice, 'proposalId' in notice ? await this.store.get(notice.proposalId) : undefined));
+          if (!(await send(notice, reply))) continue;
+          await this.store.removeNotice(notice);
+          delivered++;
+        }
+        return delivered;
+      }),
+    );
   }
 
   async pendingNoticeKeys(): Promise<{ channel: string; userKey: string }[]> {
@@ -233,7 +299,7 @@ class CabildoEngine implements Engine {
       await this.dailyNotices(now);
       before = await this.notices(key);
       const result = await this.decide(inbound, key, now);
-      const replies = [...before, ...result.replies].map(checkOptions);
+      const replies = [...before, ...result.replies].map(finishReply);
       this.log.info(
         { channel: inbound.channel, intent: result.intent, ms: Math.round((performance.now() - started) * 100) / 100 },
         'turn',
@@ -257,6 +323,12 @@ class CabildoEngine implements Engine {
     }
 
     let state = await this.store.session(key);
+    // The last answer's topic is no dialog: it only frames a short follow-up (src/dialog/context.ts).
+    let context: ContextState | undefined;
+    if (state?.form === 'context') {
+      context = state;
+      state = undefined;
+    }
     if (state && (state.v !== flowOf(state).version || now.getTime() - Date.parse(state.updatedAt) > SESSION_TTL_MS)) {
       await this.saveState(key, undefined);
       state = undefined;
@@ -268,6 +340,9 @@ class CabildoEngine implements Engine {
       const flow = flowOf(state);
       const folded = normalize(text);
       if (formCommand(folded) === 'cancel') {
+        // A flow may keep going (back to its summary) or ask first; otherwise it ends here.
+        const cancelled = flow.cancel ? await this.apply(ctx, flow.cancel(ctx, state), text) : undefined;
+        if (cancelled) return { intent: null, replies: [...prefix, ...cancelled.replies] };
         await this.saveState(key, undefined);
         return { intent: null, replies: [...prefix, flow.cancelled(this.content)] };
       }
@@ -278,8 +353,21 @@ class CabildoEngine implements Engine {
       }
       // "mis datos" works anywhere; the flow then goes on where it was.
       if (MY_DATA.has(folded)) {
-        const reask = flow.reask(this.content, state);
-        return { intent: 'privacy', replies: [...prefix, myDataReply(this.content, await this.store.userData(key)), { ...reask, text: `${say(this.content, 'resume')}\n\n${reask.text}` }] };
+        return { intent: 'privacy', replies: [...prefix, myDataReply(this.content, await this.store.userData(key)), resumed(this.content, flow, state)] };
+      }
+      // Coming back, a question about the form, a command: never an answer, never a failed try.
+      const mid = flow.welcomeBack && midFlowMessage(text, folded, (t) => this.nlu.understand(t));
+      if (mid) {
+        const result: TurnResult =
+          mid.kind === 'coming_back'
+            ? { intent: 'greeting', replies: [flow.welcomeBack!(this.content, state)] }
+            : mid.kind === 'form_question'
+              ? { intent: 'help', replies: [(flow.fieldHelp ?? flow.reask)(this.content, state)] }
+              : await this.answer(text, { ...ctx, open: state.form });
+        const replies = mid.kind === 'command' ? [...result.replies.map((r) => fitOffers(this.content, r, now, state.form)), resumed(this.content, flow, state)] : result.replies;
+        // Saved after answering: an answer may leave state of its own, which the open flow's replaces.
+        await this.saveState(key, { ...state, updatedAt: now.toISOString() });
+        return { intent: result.intent, replies: [...prefix, ...replies] };
       }
       // Empty and emoji-only answers too: a flow re-asks its own question with the reason.
       const result = await this.apply(ctx, await flow.next(ctx, state, text), text);
@@ -288,8 +376,8 @@ class CabildoEngine implements Engine {
 
     if (!text || !hasWords(text)) return { intent: null, replies: [...prefix, emptyReply(this.content)] };
 
-    const result = await this.answer(text, ctx);
-    return { intent: result.intent, replies: [...prefix, ...result.replies] };
+    const result = await this.answer(text, ctx, context);
+    return { intent: result.intent, replies: [...prefix, ...result.replies.map((r) => fitOffers(this.content, r, now))] };
   }
 
   /** Saves what a flow's step says and returns its replies; undefined when the flow let go of the text. */
@@ -302,9 +390,11 @@ class CabildoEngine implements Engine {
         await this.saveState(ctx.userKey, undefined);
         return { intent: null, replies: step.replies };
       case 'interrupt': {
-        const answered = await this.answer(text, ctx);
+        const open = step.state.form;
+        const answered = await this.answer(text, { ...ctx, open });
         await this.saveState(ctx.userKey, step.state);
-        return { intent: answered.intent, replies: [...answered.replies, { ...step.reask, text: `${say(this.content, 'resume')}\n\n${step.reask.text}` }] };
+        const line = flowOf(step.state).resumeText?.(this.content) ?? say(this.content, 'resume');
+        return { intent: answered.intent, replies: [...answered.replies.map((r) => fitOffers(this.content, r, ctx.now, open)), { ...step.reask, text: `${line}\n\n${step.reask.text}` }] };
       }
       case 'leave':
         await this.saveState(ctx.userKey, undefined);
@@ -341,7 +431,7 @@ class CabildoEngine implements Engine {
   }
 
   /** A message outside any flow: understand it and answer, starting a flow when the intent is one. */
-  private async answer(text: string, ctx: FlowContext): Promise<TurnResult> {
+  private async answer(text: string, ctx: FlowContext, context?: ContextState): Promise<TurnResult> {
     const c = this.content;
     const { userKey: key, now } = ctx;
     const folded = normalize(text);
@@ -362,19 +452,24 @@ class CabildoEngine implements Engine {
       return { intent: 'draft_plan', replies: [myOpinionsReply(c, await this.store.opinionsOf(key), await this.store.priorityOf(key))] };
     }
     if (formCommand(folded) === 'cancel') return { intent: null, replies: [{ text: say(c, 'nothing_to_cancel') }] };
-    const match = this.nlu.understand(text);
+    const composed = this.composer.compose(text, context, now);
+    // Kept for a follow-up; a dialog started below, or a flow that was interrupted, saves over it.
+    if (composed.context && !ctx.open) await this.saveState(key, composed.context);
+    if (composed.kind === 'reply') return { intent: composed.intent, replies: composed.replies };
+    const match = composed.match;
     const intent = match.intent;
     const file = c.intents.get(intent)!;
     switch (file.action) {
       case undefined: {
         const reply = staticAnswer(c, file.answer!);
-        return { intent, replies: [OFFERS_TODAY.has(intent) ? withTodayOffer(c, reply, now) : reply] };
+        return { intent, replies: [OFFERS_TODAY.has(intent) ? withTodayOffer(c, reply, now, ctx.open) : reply] };
       }
       case 'timeline':
         return { intent, replies: [timelineReply(c, now)] };
       case 'work_tables': {
         const info = workTablesReply(c, now);
-        if (!openTables(c, now).length) {
+        // Mid-flow, the tables are explained; signing up waits until the open flow is done.
+        if (!openTables(c, now).length || ctx.open) {
           return { intent, replies: [c.workTables.length ? { ...info, text: `${info.text}\n\n${say(c, 'tables_closed')}` } : info] };
         }
         const started = await this.startFlow(FLOWS.signup as unknown as Flow<DialogState>, intent, ctx);
@@ -383,6 +478,7 @@ class CabildoEngine implements Engine {
       case 'results':
         return { intent, replies: [resultsReply(c, now, await this.store.byUser(key), this.publicUrl)] };
       case 'draft_plan':
+        if (ctx.open) return this.busy(intent, ctx.open);
         return this.startFlow(FLOWS.draft as unknown as Flow<DialogState>, intent, ctx);
       case 'proposal.status': {
         if (match.trackingNumber) {
@@ -398,10 +494,19 @@ class CabildoEngine implements Engine {
         return { intent, replies: [proposalList(c, await this.store.byUser(key))] };
       }
       case 'proposal.start':
+        if (ctx.open) return this.busy(intent, ctx.open);
         return this.startFlow(FLOWS.proposal as unknown as Flow<DialogState>, intent, ctx);
       case 'data_deletion':
         return this.startFlow(FLOWS.deletion as unknown as Flow<DialogState>, intent, ctx);
     }
+  }
+
+  /** Asked to start a flow while one is open: that one goes on (the caller asks its question again). */
+  private busy(intent: IntentName, open: DialogState['form']): TurnResult {
+    const flow = FLOWS[open] as unknown as Flow<DialogState>;
+    const same = (intent === 'proposal.start' && open === 'proposal') || (intent === 'draft_plan' && open === 'draft');
+    if (!same) return { intent, replies: [{ text: say(this.content, 'flow_busy') }] };
+    return { intent, replies: flow.alreadyHere ? [{ text: flow.alreadyHere(this.content) }] : [] };
   }
 
   /** A short, question-shaped text the classifier places confidently in a knowledge intent. */
@@ -437,13 +542,19 @@ class CabildoEngine implements Engine {
   private async notices(key: string): Promise<Reply[]> {
     if (!(await this.store.hasNotices(key))) return [];
     const notices = await this.store.takeNotices(key);
-    return Promise.all(notices.map(async (n) => noticeReply(this.content, n, 'proposalId' in n ? await this.store.get(n.proposalId) : undefined)));
+    return Promise.all(notices.map(async (n) => finishReply(noticeReply(this.content, n, 'proposalId' in n ? await this.store.get(n.proposalId) : undefined))));
   }
 }
 
 function emptyReply(content: Content): Reply {
   const help = content.intents.get('help')?.answer;
   return { text: say(content, 'empty_message'), ...(help?.options ? { options: help.options } : {}) };
+}
+
+/** Every reply on its way out: the options contract, and what follows a list as its own paragraph (src/text/lists.ts). */
+function finishReply(reply: Reply): Reply {
+  const checked = checkOptions(reply);
+  return { ...checked, text: endListsWithBlankLine(checked.text) };
 }
 
 /** Last guard for the options contract every channel relies on. */

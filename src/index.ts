@@ -15,3 +15,4 @@ export { CabildoError, ContentError } from './errors.js';
 export type { Logger } from './logger.js';
 export { KeyedQueue } from './keyed-queue.js';
 export * from './types.js';
+export { commentRef, parseCommentRef, type CommentRef } from './comment-ref.js';

@@ -27,6 +27,9 @@ export const INTENT_NAMES = [
   'participate',
   'timeline',
   'open_data',
+  'access_to_information',
+  'service_request',
+  'bot.identity',
   'proposal.start',
   'proposal.status',
   'draft_plan',
@@ -75,6 +78,8 @@ export interface IntentMatch {
   source: 'rule' | 'example' | 'classifier' | 'out_of_scope';
   /** Present when the text holds a tracking number. */
   trackingNumber?: string;
+  /** The classifier's second guess, when it had one (for asking "¿A o B?" when the two are close). */
+  runnerUp?: { intent: IntentName; confidence: number };
 }
 
 /** What one turn produced: the replies, and the intent acted on (null when the text answered a dialog question). */
@@ -133,7 +138,14 @@ export interface Proposal extends ProposalFields {
   /** The dialog that filed it: a second confirmation of the same dialog gets this proposal back, not a copy. */
   dialogId?: string;
   /** Hidden from the public pages and files by staff moderation, with the reason shown in its place. */
-  hidden?: { reason: string; at: string; by: string };
+  hidden?: Moderation;
+}
+
+/** Staff hid something a person wrote from the public pages and files; the reason is shown in its place. */
+export interface Moderation {
+  reason: string;
+  at: string;
+  by: string;
 }
 
 /** A message waiting for a person, left by a status change; worded when delivered. */
@@ -144,6 +156,8 @@ export type Notice = { userKey: string; channel: string; createdAt: string } & (
   | { kind: 'draft_open'; proposalId: string; commitmentId: string }
   /** Staff hid the proposal from the public results (with the reason) or showed it again. */
   | { kind: 'moderation'; proposalId: string; hidden: boolean; reason?: string }
+  /** Staff hid the person's comment on a draft commitment (with the reason) or showed it again. */
+  | { kind: 'comment_moderation'; commitmentId: string; commentNo: number; hidden: boolean; reason?: string }
   /** A place at a work table: freed for someone on the waitlist, or a reminder the day before. */
   | { kind: 'table_promoted' | 'table_reminder'; tableId: string; code: string }
 );
@@ -184,6 +198,11 @@ export interface Opinion {
   userKey: string;
   vote: Vote;
   comment?: string;
+  /** The comment's public number within its commitment (`C3:12`), given when the comment is written. */
+  commentNo?: number;
+  /** Where the comment was written, so a moderation notice reaches its author; never published. */
+  channel?: string;
+  hidden?: Moderation;
   at: string;
 }
 
@@ -208,6 +227,8 @@ export interface AuditEntry {
   actor: string;
   action: string;
   proposalId?: string;
+  /** A comment on the draft, by its public reference (`C3:12`). */
+  comment?: string;
   detail?: string;
 }
 
@@ -265,6 +286,8 @@ export type DialogState =
       editing: boolean;
       /** True while the summary waits for the name or number of the field to change. */
       choosingField?: boolean;
+      /** True while "¿seguro que quieres cancelar?" waits for a yes or a no. */
+      confirmingCancel?: boolean;
       updatedAt: string;
     }
   | { v: 1; form: 'deletion'; updatedAt: string; /** The choice was asked again once already. */ asked?: boolean }
@@ -287,6 +310,20 @@ export type DialogState =
       /** First table shown in the list (past 10 tables, the list pages). */
       offset: number;
       attempts: number;
+      updatedAt: string;
+    }
+  | {
+      v: 1;
+      /** Not a dialog: what the last answer was about, so a short follow-up ("y eso cuándo es?") is read in its context for a few minutes. */
+      form: 'context';
+      /** The intent of the last answer. */
+      topic: IntentName;
+      /** The fact answer given, when it was one. */
+      fact?: string;
+      /** How deep the person has read: a fact, the overview, or the overview's "Ver más". */
+      level: 'fact' | 'overview' | 'more';
+      /** The two intents offered when the bot asked "¿A o B?". */
+      choices?: IntentName[];
       updatedAt: string;
     };
 

@@ -16,26 +16,40 @@ export const COMMENTS_PER_PAGE = 10;
 
 const esc = (text: string) => escapeHtml(text);
 
-/** One opinion as a published record: the commitment, the vote, the masked comment, the date. */
+/** One comment as published: its reference, the commitment, the vote, the masked text, the date. */
 export interface PublishedComment {
+  id: string;
   commitment: string;
   vote: Opinion['vote'];
   comment: string;
   at: string;
 }
 
-/** Comments as published (masked), newest first: what the page shows and `/datos/opiniones.*` serves. */
-export function publishedComments(opinions: Opinion[]): PublishedComment[] {
+/** A comment on the page: published, or the moderation reason in its place. */
+type ShownComment = PublishedComment | { id: string; commitment: string; hidden: string; at: string };
+
+/** Comments newest first, masked, each by its reference (`C3:12`); hidden ones carry only the reason. */
+function shownComments(opinions: Opinion[]): ShownComment[] {
   return opinions
     .filter((o) => o.comment)
     .sort((a, b) => b.at.localeCompare(a.at))
-    .map((o) => ({ commitment: o.commitmentId, vote: o.vote, comment: maskPersonalData(o.comment!), at: o.at }));
+    .map((o) => {
+      const id = `${o.commitmentId}:${o.commentNo ?? 0}`;
+      return o.hidden
+        ? { id, commitment: o.commitmentId, hidden: maskPersonalData(o.hidden.reason), at: o.at }
+        : { id, commitment: o.commitmentId, vote: o.vote, comment: maskPersonalData(o.comment!), at: o.at };
+    });
+}
+
+/** The comments `/datos/opiniones.*` serves: those not hidden by moderation. */
+export function publishedComments(opinions: Opinion[]): PublishedComment[] {
+  return shownComments(opinions).filter((c): c is PublishedComment => !('hidden' in c));
 }
 
 export function draftPage(content: Content, plan: DraftPlan, opinions: Opinion[], priorities: Priority[], responses: CommitmentResponse[], page: number, now: Date): string {
   const votes = content.messages.vote_labels;
   const tally = tallyDraft(plan, opinions, priorities);
-  const comments = publishedComments(opinions);
+  const comments = shownComments(opinions);
   const pages = Math.max(1, ...plan.commitments.map((k) => Math.ceil(comments.filter((c) => c.commitment === k.id).length / COMMENTS_PER_PAGE)));
   const current = Math.min(Math.max(1, page), pages);
   const sections = tally
@@ -59,7 +73,7 @@ ${(() => {
   return response ? `<h3>Respuesta del equipo a la consulta</h3>\n<p>${esc(maskPersonalData(response.text))}</p>\n<p class="meta">${esc(response.at.slice(0, 10))}</p>` : '';
 })()}
 <h3>Comentarios (${mine.length})</h3>
-${shown.length ? `<ul>${shown.map((c) => `<li><p>«${esc(c.comment)}»</p><p class="meta">${esc(votes[c.vote])} · ${esc(c.at.slice(0, 10))}</p></li>`).join('\n')}</ul>` : '<p>Sin comentarios en esta página.</p>'}
+${shown.length ? `<ul>${shown.map((c) => `<li id="${esc(c.id.replace(':', '-'))}">${'hidden' in c ? `<p>Oculto por moderación: ${esc(c.hidden)}</p><p class="meta">${esc(c.id)} · ${esc(c.at.slice(0, 10))}</p>` : `<p>«${esc(c.comment)}»</p><p class="meta">${esc(c.id)} · ${esc(votes[c.vote])} · ${esc(c.at.slice(0, 10))}</p>`}</li>`).join('\n')}</ul>` : '<p>Sin comentarios en esta página.</p>'}
 </section>`;
     })
     .join('\n');

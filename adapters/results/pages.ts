@@ -9,7 +9,9 @@ import type { Content } from '../../src/content/load.js';
 import { calendarPosition, formatDate } from '../../src/answers/timeline.js';
 import { maskPersonalData } from '../../src/privacy/mask.js';
 import { fold } from '../../src/text/fold.js';
-import { PROPOSAL_FIELDS } from '../../src/export/open-data.js';
+import type { TerritoryCatalog } from '../../src/territory/catalog.js';
+import { inTerritory } from '../../src/territory/filter.js';
+import { DRAFT_FIELDS, type FieldCard, OPINION_FIELDS, PROPOSAL_FIELDS } from '../../src/export/open-data.js';
 import { PILLARS, PROPOSAL_STATUSES, type Pillar, type Proposal, type ProposalStatus } from '../../src/types.js';
 
 /** Proposals per page of the list. */
@@ -47,14 +49,15 @@ export function readQuery(query: Record<string, unknown>): ListQuery {
 
 
 /** What the list shows for a query: public proposals only, newest first, matched on their masked text. */
-export function select(proposals: Proposal[], query: ListQuery): Proposal[] {
+export function select(proposals: Proposal[], query: ListQuery, places: TerritoryCatalog): Proposal[] {
   const q = query.q ? fold(query.q) : undefined;
-  const territory = query.territory ? fold(query.territory) : undefined;
+  // A region finds its communes too ("metropolitana" finds San Bernardo).
+  const territory = query.territory ? inTerritory(query.territory, places) : undefined;
   return proposals.filter(
     (p) =>
       p.status !== 'retirada' &&
       (!query.status || p.status === query.status) &&
-      (!territory || fold(p.territory).includes(territory)) &&
+      (!territory || territory(p.territory)) &&
       (!query.pillar || p.pillars.includes(query.pillar)) &&
       // A hidden proposal is found by its number only: its text is not public.
       (!q || fold(p.hidden ? p.id : maskPersonalData(`${p.id} ${p.title} ${p.problem} ${p.description} ${p.territory}`)).includes(q)),
@@ -216,7 +219,13 @@ export function notFoundPage(content: Content, now: Date): string {
 
 /** `GET /datos`: what is published, under which licence, and the data card of each file. */
 export function dataPage(content: Content, licence: string, now: Date): string {
-  const rows = PROPOSAL_FIELDS.map((f) => `<tr><th scope="row"><code>${esc(f.name)}</code></th><td>${esc(f.type)}</td><td>${esc(f.meaning)}</td></tr>`).join('\n');
+  const card = (caption: string, fields: FieldCard[]) => `<table>
+<caption class="meta">${esc(caption)}</caption>
+<thead><tr><th scope="col">Campo</th><th scope="col">Tipo</th><th scope="col">Significado</th></tr></thead>
+<tbody>
+${fields.map((f) => `<tr><th scope="row"><code>${esc(f.name)}</code></th><td>${esc(f.type)}</td><td>${esc(f.meaning)}</td></tr>`).join('\n')}
+</tbody>
+</table>`;
   const main = `<h1>Datos abiertos</h1>
 <p>Las propuestas de la consulta, publicadas bajo la licencia <strong>${esc(licence)}</strong>: puedes usarlas, compartirlas y adaptarlas citando a ${esc(content.consultation.organizer)}.</p>
 <h2>Archivos</h2>
@@ -230,12 +239,10 @@ export function dataPage(content: Content, licence: string, now: Date): string {
 <h2>Cómo se protegen los datos personales</h2>
 <p>Nunca se publican los datos de contacto, el canal por el que llegó una propuesta ni el identificador de quien la envió. En los textos se ocultan teléfonos, correos, RUT, nombres después de «me llamo», «Sra.» o «Estimada», direcciones, cuentas bancarias y patentes. Las propuestas retiradas por quien las envió no se publican.</p>
 <h2>Campos de propuestas.csv y propuestas.json</h2>
-<table>
-<caption class="meta">Cada campo, su tipo y su significado</caption>
-<thead><tr><th scope="col">Campo</th><th scope="col">Tipo</th><th scope="col">Significado</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>`;
+${card('Cada campo de propuestas, su tipo y su significado', PROPOSAL_FIELDS)}
+<h2>Campos de borrador.csv y borrador.json</h2>
+${card('Cada campo de borrador, su tipo y su significado', DRAFT_FIELDS)}
+<h2>Campos de opiniones.csv y opiniones.json</h2>
+${card('Cada campo de opiniones, su tipo y su significado', OPINION_FIELDS)}`;
   return layout(content, 'Datos abiertos', main, now);
 }

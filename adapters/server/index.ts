@@ -10,6 +10,7 @@ import { createWebchatAdapter } from '../webchat/index.js';
 import { createResultsRouter } from '../results/index.js';
 import { createWhatsAppCloudAdapter } from '../whatsapp/cloud/index.js';
 import { createSlackAdapter } from '../slack/index.js';
+import { createEmailAdapter } from '../email/index.js';
 import { createWhatsAppWebAdapter, type WebClient } from '../whatsapp/web/index.js';
 import type { ServerSettings } from './settings.js';
 
@@ -50,7 +51,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
     next();
   });
   // Channels that check a signature over the raw body mount before the JSON parser.
-  const whatsapp = settings.whatsappCloud ? createWhatsAppCloudAdapter(engine, settings.whatsappCloud, logger) : undefined;
+  const whatsapp = settings.whatsappCloud ? createWhatsAppCloudAdapter(engine, store, settings.whatsappCloud, logger) : undefined;
   if (whatsapp) app.use(whatsapp.router);
   const slack = settings.slack ? createSlackAdapter(engine, store, settings.slack, logger) : undefined;
   if (slack?.router) app.use(slack.router);
@@ -80,6 +81,9 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
   const webchat = createWebchatAdapter(engine, deps.store, settings.webchat, logger);
   app.use(webchat.router);
   app.use(createResultsRouter(engine, deps.store, settings.dataLicence));
+  // Email (SMTP_URL): the outbox's sender, and the unsubscribe link's pages.
+  const email = settings.email ? createEmailAdapter(engine, deps.store, settings.email, logger) : undefined;
+  if (email) app.use(email.router);
 
   app.use((_req, res) => res.status(404).json({ error: { code: 'NotFound', message: 'No such endpoint.' } }));
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string; message?: string }, _req, res, _next) => {
@@ -92,6 +96,10 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
   app.use(onError);
 
   const server = app.listen(settings.port, settings.host);
+  // WebSocket upgrades (Direct Line's stream); any other upgrade is refused.
+  server.on('upgrade', (req, socket, head) => {
+    if (!webchat.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -99,6 +107,7 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
   const { port } = server.address() as AddressInfo;
   const host = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
   logger.info({ port }, 'listening');
+  email?.start();
 
   return {
     url: `http://${host}:${port}`,
@@ -109,11 +118,13 @@ export async function startServer(deps: ServerDeps, settings: ServerSettings): P
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await closed;
+      // Stream sockets are closed now ("going away"): the server waits for them otherwise.
       webchat.close();
+      await closed;
       await whatsapp?.close();
       await whatsappWeb?.close();
       await slack?.close();
+      await email?.close();
       await engine.idle();
       await store.close();
     },

@@ -2,6 +2,7 @@
  * `npm start`: builds the engine and store once and serves every enabled channel.
  * SIGTERM or SIGINT: stop accepting, finish turns in flight, flush the store, exit 0 (within 10 s).
  */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CabildoError, ContentError } from '../../src/index.js';
 import { openEngine } from '../../src/cli/open.js';
@@ -10,6 +11,10 @@ import { startServer } from './index.js';
 import { createWebClient, printQr } from '../whatsapp/web/client.js';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
+
+// `.env` in the folder `npm start` runs from, when there is one (`cp .env.example .env`);
+// variables already set in the environment win over it.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 try {
   // Server settings first: a malformed one stops start-up before the store is opened.

@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { CabildoError } from '../../src/index.js';
 import type { WebchatSettings } from '../webchat/index.js';
 import type { WhatsAppCloudSettings } from '../whatsapp/cloud/index.js';
+import { parseTemplateRef } from '../whatsapp/cloud/templates.js';
 import type { SlackSettings } from '../slack/index.js';
+import type { EmailSettings } from '../email/index.js';
+import { readEmailSettings } from '../email/settings.js';
 
 export interface ServerSettings {
   port: number;
@@ -21,6 +24,8 @@ export interface ServerSettings {
   slack?: SlackSettings;
   /** The licence the open data at `/datos` is published under. */
   dataLicence: string;
+  /** Present when `SMTP_URL` is set (with `MAIL_FROM` and `CABILDO_PUBLIC_URL`). */
+  email?: EmailSettings;
   /** Present when `WHATSAPP_WEB=1`. */
   whatsappWeb?: { executablePath: string; sessionDir?: string; joinWindowMs: number; noticeIntervalMs: number };
 }
@@ -35,6 +40,18 @@ const int = (name: string, min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 
+/** An approved WhatsApp template as `name:language` (`cabildo_estado:es`); empty means none. */
+const template = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      const ref = parseTemplateRef(v);
+      if (!ref) ctx.addIssue({ code: 'custom', message: `${name} must be a template name and language such as cabildo_estado:es` });
+      return ref;
+    });
+
 const schema = z.object({
   PORT: int('PORT', 0, 65535).default(3978),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -47,6 +64,8 @@ const schema = z.object({
     .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'CABILDO_ALLOWED_ORIGINS must be a comma-separated list of origins such as https://www.municipio.cl (no path, no trailing slash)'),
   CABILDO_CONVERSATION_TTL_MINUTES: int('CABILDO_CONVERSATION_TTL_MINUTES', 1, 24 * 60).default(30),
   CABILDO_MAX_CONVERSATIONS: int('CABILDO_MAX_CONVERSATIONS', 1, 1_000_000).default(10_000),
+  CABILDO_MAX_SOCKETS: int('CABILDO_MAX_SOCKETS', 1, 1_000_000).default(10_000),
+  CABILDO_PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'CABILDO_PUBLIC_URL must be the address people reach this server at, such as https://consulta.municipio.cl').optional(),
   CABILDO_WEB_USER_DAYS: int('CABILDO_WEB_USER_DAYS', 1, 3650).default(30),
   CABILDO_TOKENS_PER_IP_PER_MINUTE: int('CABILDO_TOKENS_PER_IP_PER_MINUTE', 1, 100_000).default(30),
   CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE: int('CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE', 1, 100_000).default(40),
@@ -64,6 +83,9 @@ const schema = z.object({
   WHATSAPP_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'WHATSAPP_API_VERSION must look like v21.0').default('v21.0'),
   WHATSAPP_JOIN_WINDOW_MS: int('WHATSAPP_JOIN_WINDOW_MS', 0, 30_000).default(2000),
   WHATSAPP_NOTICE_INTERVAL_SECONDS: int('WHATSAPP_NOTICE_INTERVAL_SECONDS', 1, 3600).default(30),
+  WHATSAPP_TEMPLATE_STATUS: template('WHATSAPP_TEMPLATE_STATUS'),
+  WHATSAPP_TEMPLATE_DRAFT_OPEN: template('WHATSAPP_TEMPLATE_DRAFT_OPEN'),
+  WHATSAPP_TEMPLATE_REMINDER: template('WHATSAPP_TEMPLATE_REMINDER'),
   WHATSAPP_WEB: z.enum(['0', '1'], 'WHATSAPP_WEB must be 1 (on) or 0 (off)').default('0'),
   WHATSAPP_SESSION_DIR: z.string().optional(),
   PUPPETEER_EXECUTABLE_PATH: z.string().default('/usr/bin/chromium'),
@@ -101,7 +123,9 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
   if (e.WHATSAPP_WEB === '1' && !existsSync(e.PUPPETEER_EXECUTABLE_PATH)) {
     throw new CabildoError('CONFIG_INVALID', `WHATSAPP_WEB=1 needs a browser at PUPPETEER_EXECUTABLE_PATH (${e.PUPPETEER_EXECUTABLE_PATH}): apt-get install chromium, or point the variable at one.`);
   }
+  const email = readEmailSettings(env);
   return {
+    ...(email ? { email } : {}),
     ...(slackWanted
       ? {
           slack: {
@@ -135,6 +159,11 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
             apiVersion: e.WHATSAPP_API_VERSION,
             joinWindowMs: e.WHATSAPP_JOIN_WINDOW_MS,
             noticeIntervalMs: e.WHATSAPP_NOTICE_INTERVAL_SECONDS * 1000,
+            templates: {
+              ...(e.WHATSAPP_TEMPLATE_STATUS ? { status: e.WHATSAPP_TEMPLATE_STATUS } : {}),
+              ...(e.WHATSAPP_TEMPLATE_DRAFT_OPEN ? { draftOpen: e.WHATSAPP_TEMPLATE_DRAFT_OPEN } : {}),
+              ...(e.WHATSAPP_TEMPLATE_REMINDER ? { reminder: e.WHATSAPP_TEMPLATE_REMINDER } : {}),
+            },
           },
         }
       : {}),
@@ -149,6 +178,8 @@ export function readServerSettings(env: NodeJS.ProcessEnv = process.env): Server
       allowedOrigins: e.CABILDO_ALLOWED_ORIGINS,
       conversationTtlMs: e.CABILDO_CONVERSATION_TTL_MINUTES * 60_000,
       maxConversations: e.CABILDO_MAX_CONVERSATIONS,
+      maxSockets: e.CABILDO_MAX_SOCKETS,
+      ...(e.CABILDO_PUBLIC_URL ? { publicOrigin: new URL(e.CABILDO_PUBLIC_URL).origin } : {}),
       webUserLifetimeMs: e.CABILDO_WEB_USER_DAYS * 24 * 60 * 60_000,
       tokensPerIpPerMinute: e.CABILDO_TOKENS_PER_IP_PER_MINUTE,
       messagesPerConversationPerMinute: e.CABILDO_MESSAGES_PER_CONVERSATION_PER_MINUTE,

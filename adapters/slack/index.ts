@@ -7,7 +7,8 @@
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import express, { type Router } from 'express';
 import { exportable, exportRecord, toCsv } from '../../src/export/open-data.js';
-import type { Engine, Logger, Proposal, Store } from '../../src/index.js';
+import { commentRef, type Engine, type Logger, type Proposal, type Store } from '../../src/index.js';
+import { findTrackingNumber } from '../../src/nlu/rules.js';
 import { slackGuard } from './guard.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { OPTION_ACTION, renderSlack } from './render.js';
@@ -16,6 +17,9 @@ import {
   HELP,
   PAGE_ACTION,
   STATUS_ACTION,
+  HIDE_ACTION,
+  HIDE_VIEW,
+  hideModal,
   draftText,
   listBlocks,
   opinionsText,
@@ -109,7 +113,7 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
     switch (command.kind) {
       case 'list':
         await store.audit({ at, actor, action: 'list' });
-        return { text: 'Propuestas', blocks: await listBlocks(store, command) };
+        return { text: 'Propuestas', blocks: await listBlocks(store, command, engine.content.places) };
       case 'show': {
         const p = await store.get(command.id);
         if (!p) return { text: `No existe la propuesta ${command.id}.` };
@@ -140,6 +144,11 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
         return { text: command.kind === 'draft' ? await draftText(plan, store) : await opinionsText(plan, store, command) };
       }
       case 'hide': {
+        if ('comment' in command) {
+          const ref = commentRef(command.comment);
+          if ((await store.setCommentHidden(command.comment, command.reason, actor, now())) === 'not_found') return { text: `No existe el comentario ${ref}: mira las referencias con \`/cabildo opiniones ${command.comment.commitmentId}\`.` };
+          return { text: command.reason !== undefined ? `El comentario ${ref} quedó oculto en los resultados públicos. Motivo: ${escapeMrkdwn(command.reason)}` : `El comentario ${ref} vuelve a mostrarse en los resultados públicos.` };
+        }
         const outcome = await store.setHidden(command.id, command.reason, actor, now());
         if (outcome === 'not_found') return { text: `No existe la propuesta ${command.id}.` };
         return { text: command.reason !== undefined ? `${command.id} quedó oculta en los resultados públicos. Motivo: ${escapeMrkdwn(command.reason)}` : `${command.id} vuelve a mostrarse en los resultados públicos.` };
@@ -171,7 +180,7 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
     await ack();
     if (action.type !== 'button' || !(await staff.isStaff(body.user.id))) return refuse(respond);
     const command = JSON.parse(action.value ?? '{}') as Extract<StaffCommand, { kind: 'list' }>;
-    await respond({ response_type: 'ephemeral', replace_original: true, text: 'Propuestas', blocks: await listBlocks(store, { ...command, kind: 'list' }) });
+    await respond({ response_type: 'ephemeral', replace_original: true, text: 'Propuestas', blocks: await listBlocks(store, { ...command, kind: 'list' }, engine.content.places) });
   });
 
   app.action(new RegExp(`^${STATUS_ACTION}_`), async ({ ack, body, action, respond }) => {
@@ -181,6 +190,30 @@ export function createSlackAdapter(engine: Engine, store: Store, settings: Slack
     const command = parseCommand(`estado ${id} ${status}`);
     const result = await runStaffCommand(command, body.user.id, body.channel?.id ?? '');
     await respond({ response_type: 'ephemeral', replace_original: false, text: result.text });
+  });
+
+  // Moderation from the proposal card: hidden → show again at once; shown → a modal asks why.
+  app.action(HIDE_ACTION, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    if (action.type !== 'button' || !(await staff.isStaff(body.user.id))) return refuse(respond);
+    const id = findTrackingNumber(action.value ?? '');
+    const proposal = id ? await store.get(id) : undefined;
+    if (!proposal || proposal.hidden) {
+      // Already hidden: the button shows it again, no reason needed.
+      const text = proposal ? (await runStaffCommand({ kind: 'hide', id: proposal.id }, body.user.id, body.channel?.id ?? '')).text : `No existe la propuesta ${escapeMrkdwn(action.value ?? '')}.`;
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+      return;
+    }
+    await client.views.open({ trigger_id: (body as { trigger_id: string }).trigger_id, view: hideModal(proposal.id) });
+  });
+
+  app.view(HIDE_VIEW, async ({ ack, body, view, client }) => {
+    if (!(await staff.isStaff(body.user.id))) return ack({ response_action: 'errors', errors: { reason: 'Solo el equipo puede ocultar propuestas.' } });
+    const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
+    if (!reason) return ack({ response_action: 'errors', errors: { reason: 'Escribe el motivo: se muestra en lugar de la propuesta.' } });
+    await ack();
+    const result = await runStaffCommand({ kind: 'hide', id: view.private_metadata, reason }, body.user.id, '');
+    await client.chat.postMessage({ channel: body.user.id, text: result.text });
   });
 
   app.error(async (error) => {

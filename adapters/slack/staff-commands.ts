@@ -4,7 +4,9 @@
  * is in index.ts. Every action is recorded in the store's audit trail.
  */
 import type { KnownBlock } from '@slack/types';
-import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus, type Store } from '../../src/index.js';
+import type { TerritoryCatalog } from '../../src/territory/catalog.js';
+import { inTerritory } from '../../src/territory/filter.js';
+import { parseCommentRef, PROPOSAL_STATUSES, type CommentRef, type Proposal, type ProposalStatus, type Store } from '../../src/index.js';
 import { findTrackingNumber } from '../../src/nlu/rules.js';
 import { summarise } from '../../src/staff/summary.js';
 import { share, tallyDraft } from '../../src/staff/draft-tally.js';
@@ -15,6 +17,9 @@ import { escapeMrkdwn } from './mrkdwn.js';
 export const PAGE_SIZE = 10;
 export const PAGE_ACTION = 'cabildo_page';
 export const STATUS_ACTION = 'cabildo_status';
+/** The proposal card's moderation button, and the modal that asks for the reason. */
+export const HIDE_ACTION = 'cabildo_hide';
+export const HIDE_VIEW = 'cabildo_hide_reason';
 
 export type StaffCommand =
   | { kind: 'list'; status?: ProposalStatus; territory?: string; offset: number }
@@ -24,7 +29,7 @@ export type StaffCommand =
   | { kind: 'export' }
   | { kind: 'draft' }
   | { kind: 'opinions'; commitment: string; page: number }
-  | { kind: 'hide'; id: string; reason?: string }
+  | ({ kind: 'hide'; reason?: string } & ({ id: string } | { comment: CommentRef }))
   | { kind: 'respond'; commitment: string; text: string }
   | { kind: 'tables' }
   | { kind: 'signups'; table: string }
@@ -61,10 +66,12 @@ export function parseCommand(text: string): StaffCommand {
       return { kind: 'draft' };
     case 'ocultar':
     case 'mostrar': {
-      const id = findTrackingNumber(rest[0] ?? '');
+      const comment = parseCommentRef(rest[0] ?? '');
+      const id = comment ? undefined : findTrackingNumber(rest[0] ?? '');
       const reason = rest.slice(1).join(' ').trim();
-      if (!id || (verb.toLowerCase() === 'ocultar' && !reason)) return { kind: 'help', problem: 'Uso: `/cabildo ocultar GA-2027-000123 <motivo>` o `/cabildo mostrar GA-2027-000123`.' };
-      return { kind: 'hide', id, ...(verb.toLowerCase() === 'ocultar' ? { reason } : {}) };
+      if ((!id && !comment) || (verb.toLowerCase() === 'ocultar' && !reason)) return { kind: 'help', problem: 'Uso: `/cabildo ocultar GA-2027-000123 <motivo>` (o un comentario: `C3:12`) y `/cabildo mostrar GA-2027-000123`.' };
+      const target = comment ? { comment } : { id: id! };
+      return { kind: 'hide', ...target, ...(verb.toLowerCase() === 'ocultar' ? { reason } : {}) };
     }
     case 'responder': {
       const commitment = /^c?(\d{1,3})$/i.exec(rest[0] ?? '')?.[1];
@@ -97,7 +104,7 @@ export const HELP = [
   '• `/cabildo exportar`: CSV de datos abiertos (sin datos personales)',
   '• `/cabildo borrador`: la consulta del borrador, por compromiso (de acuerdo, en desacuerdo, paso, comentarios, más importante)',
   '• `/cabildo opiniones C3 [página]`: los comentarios a un compromiso, del más nuevo al más antiguo',
-  '• `/cabildo ocultar GA-2027-000123 <motivo>` / `mostrar GA-…`: oculta una propuesta de los resultados públicos (el motivo se muestra en su lugar y se avisa a quien la envió), o la vuelve a mostrar',
+  '• `/cabildo ocultar GA-2027-000123 <motivo>` / `mostrar GA-…`: oculta una propuesta de los resultados públicos (el motivo se muestra en su lugar y se avisa a quien la envió), o la vuelve a mostrar; lo mismo con un comentario del borrador por su referencia (`ocultar C3:12 <motivo>`, la que muestra `opiniones`)',
   '• `/cabildo responder C3 <texto>`: la respuesta del equipo a la consulta sobre un compromiso, publicada en /resultados/borrador',
   '• `/cabildo mesas`: las mesas de trabajo con inscritos, cupos y lista de espera',
   '• `/cabildo inscritos M2`: quiénes se inscribieron en una mesa y cómo contactarlos (queda registrado)',
@@ -106,8 +113,10 @@ export const HELP = [
 
 const line = (p: Proposal) => `• *${p.id}* · ${p.status} · ${escapeMrkdwn(p.territory)} · ${escapeMrkdwn(p.title)}`;
 
-export async function listBlocks(store: Store, command: Extract<StaffCommand, { kind: 'list' }>): Promise<KnownBlock[]> {
-  const all = await store.list({ ...(command.status ? { status: command.status } : {}), ...(command.territory ? { territory: command.territory } : {}) });
+export async function listBlocks(store: Store, command: Extract<StaffCommand, { kind: 'list' }>, places?: TerritoryCatalog): Promise<KnownBlock[]> {
+  // With the places, a region finds its communes too ("metropolitana" finds San Bernardo); without, the store's substring filter.
+  const where = command.territory && places ? inTerritory(command.territory, places) : undefined;
+  const all = (await store.list({ ...(command.status ? { status: command.status } : {}), ...(command.territory && !where ? { territory: command.territory } : {}) })).filter((p) => !where || where(p.territory));
   const page = all.slice(command.offset, command.offset + PAGE_SIZE);
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: page.length ? `*Propuestas* (${command.offset + 1}–${command.offset + page.length} de ${all.length})\n${page.map(line).join('\n')}` : 'No hay propuestas con ese filtro.' } },
@@ -141,12 +150,15 @@ export function proposalBlocks(p: Proposal, withStatusButtons: boolean): KnownBl
   if (withStatusButtons) {
     blocks.push({
       type: 'actions',
-      elements: (['en_revision', 'seleccionada', 'no_seleccionada'] as const).map((status) => ({
-        type: 'button' as const,
-        action_id: `${STATUS_ACTION}_${status}`,
-        text: { type: 'plain_text' as const, text: status.replace('_', ' ') },
-        value: `${p.id}|${status}`,
-      })),
+      elements: [
+        ...(['en_revision', 'seleccionada', 'no_seleccionada'] as const).map((status) => ({
+          type: 'button' as const,
+          action_id: `${STATUS_ACTION}_${status}`,
+          text: { type: 'plain_text' as const, text: status.replace('_', ' ') },
+          value: `${p.id}|${status}`,
+        })),
+        { type: 'button' as const, action_id: HIDE_ACTION, text: { type: 'plain_text' as const, text: p.hidden ? 'Mostrar en resultados' : 'Ocultar de resultados' }, value: p.id },
+      ],
     });
   }
   return blocks;
@@ -157,6 +169,27 @@ export async function summaryText(store: Store): Promise<string> {
   const rows = (title: string, counts: Record<string, number>) =>
     `*${title}*\n${Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, n]) => `• ${escapeMrkdwn(k)}: ${n}`).join('\n') || '• —'}`;
   return [`*Resumen de la consulta*: ${s.total} propuestas`, rows('Por estado', s.byStatus), rows('Por pilar', s.byPillar), rows('Por territorio', s.byTerritory), rows('Por canal', s.byChannel)].join('\n\n');
+}
+
+/** The modal asking staff why a proposal is hidden (shown publicly in its place and sent to the author). */
+export function hideModal(id: string) {
+  return {
+    type: 'modal' as const,
+    callback_id: HIDE_VIEW,
+    private_metadata: id,
+    title: { type: 'plain_text' as const, text: 'Ocultar de resultados' },
+    submit: { type: 'plain_text' as const, text: 'Ocultar' },
+    close: { type: 'plain_text' as const, text: 'Cancelar' },
+    blocks: [
+      {
+        type: 'input' as const,
+        block_id: 'reason',
+        label: { type: 'plain_text' as const, text: `Motivo para ocultar ${id}` },
+        hint: { type: 'plain_text' as const, text: 'Se muestra en su lugar en los resultados públicos y se envía a quien la propuso.' },
+        element: { type: 'plain_text_input' as const, action_id: 'reason', multiline: true, max_length: 500 },
+      },
+    ],
+  };
 }
 
 /** The draft consultation per commitment, ranked by times chosen most important. */
@@ -175,7 +208,9 @@ export async function opinionsText(plan: DraftPlan, store: Store, command: Extra
   const all = (await store.opinions(commitment.id)).filter((o) => o.comment);
   const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
   const page = Math.min(command.page, pages);
-  const shown = all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((o) => `• ${o.at.slice(0, 10)} · ${o.vote}: ${escapeMrkdwn(o.comment!)}`);
+  const shown = all
+    .slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    .map((o) => `• \`${commitment.id}:${o.commentNo ?? 0}\` ${o.at.slice(0, 10)} · ${o.vote}: ${escapeMrkdwn(o.comment!)}${o.hidden ? ` _(oculto: ${escapeMrkdwn(o.hidden.reason)})_` : ''}`);
   const header = `*${commitment.id}* ${escapeMrkdwn(commitment.title)}: ${all.length} comentarios (página ${page} de ${pages})`;
   return [header, ...shown].join('\n');
 }

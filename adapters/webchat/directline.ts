@@ -1,7 +1,8 @@
 /**
  * A Direct Line 3.0–compatible endpoint, so the official Web Chat widget talks to Cabildo
  * with no Azure account: tokens, conversations, posting activities and polling them.
- * Only what Web Chat and `botframework-directlinejs` use; polling, no WebSocket stream.
+ * Only what Web Chat and `botframework-directlinejs` use: the WebSocket stream (`streamUrl`, see
+ * directline-stream.ts) and polling, for clients that ask for it.
  */
 import { Router, type Request, type Response } from 'express';
 import type { Activity, TurnContext } from 'botbuilder';
@@ -24,6 +25,8 @@ export interface DirectLineOptions {
   refreshesPerConversation: RateLimiter;
   /** Per conversation: posted activities. */
   perConversation: RateLimiter;
+  /** The WebSocket stream's URL for a conversation, resuming after `watermark` when given. */
+  streamUrl(req: Request, conversationId: string, watermark?: number): string;
 }
 
 /**
@@ -54,7 +57,7 @@ function bearer(req: Request): string | undefined {
 }
 
 export function directLineRouter(options: DirectLineOptions): Router {
-  const { conversations, adapter, logic, identities, perIp, refreshesPerConversation, perConversation } = options;
+  const { conversations, adapter, logic, identities, perIp, refreshesPerConversation, perConversation, streamUrl } = options;
   const router = Router();
 
   /** The conversation the request's token reaches, answering 401/403 itself when there is none. */
@@ -133,12 +136,15 @@ export function directLineRouter(options: DirectLineOptions): Router {
         logic,
       );
     }
-    res.status(201).json(conversationJson(conversation, await conversations.currentToken(conversation.id)));
+    res.status(201).json({ ...conversationJson(conversation, await conversations.currentToken(conversation.id)), streamUrl: streamUrl(req, conversation.id) });
   });
 
   router.get('/conversations/:id', async (req, res) => {
     const conversation = await authorised(req, res, req.params.id);
-    if (conversation) res.json(conversationJson(conversation, await conversations.currentToken(conversation.id)));
+    if (!conversation) return;
+    // A reconnect: the new socket starts after the watermark the client has seen.
+    const watermark = typeof req.query.watermark === 'string' && /^\d{1,10}$/.test(req.query.watermark) ? Number(req.query.watermark) : undefined;
+    res.json({ ...conversationJson(conversation, await conversations.currentToken(conversation.id)), streamUrl: streamUrl(req, conversation.id, watermark) });
   });
 
   router.get('/conversations/:id/activities', async (req, res) => {
@@ -161,6 +167,8 @@ export function directLineRouter(options: DirectLineOptions): Router {
     const activity: Partial<Activity> = {
       type: parsed.data.type,
       ...(parsed.data.text !== undefined ? { text: parsed.data.text } : {}),
+      // What a person typed is shown back to them as typed, never rendered as markdown or HTML.
+      textFormat: 'plain',
       ...(parsed.data.locale ? { locale: parsed.data.locale } : {}),
       // Web Chat matches its echo by clientActivityID; nothing else of channelData is kept.
       channelData: pickClientIds((req.body as { channelData?: unknown }).channelData),

@@ -3,7 +3,10 @@
  * the Emulator), our Direct Line endpoint at `/v3/directline`, the demo page at `/` and the
  * one-line embed at `/embed.js`. Everything Bot Framework stays in this folder.
  */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
+import type { Duplex } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
@@ -14,6 +17,8 @@ import { acceptActivity, loopbackOnly } from './bot-framework-guard.js';
 import { BOT_FRAMEWORK_CHANNEL, CabildoBot, WEBCHAT_CHANNEL } from './bot.js';
 import { DirectLineAdapter } from './directline-adapter.js';
 import { directLineRouter } from './directline.js';
+import { DirectLineStreams } from './directline-stream.js';
+import { LOGO_PATH, organizerOf, renderPage } from './page.js';
 import { WebIdentities } from './web-identity.js';
 
 export interface WebchatSettings {
@@ -34,11 +39,19 @@ export interface WebchatSettings {
   /** Direct Line token requests per IP per minute, and messages per conversation per minute. */
   tokensPerIpPerMinute: number;
   messagesPerConversationPerMinute: number;
+  /** Direct Line WebSocket streams open at once on this instance; past it new ones get 503. */
+  maxSockets: number;
+  /** How often stream sockets are pinged and checked (default 30 s; tests shorten it). */
+  streamHeartbeatMs?: number;
+  /** The origin people reach the server at (`CABILDO_PUBLIC_URL`): stream URLs point there (https gives wss). */
+  publicOrigin?: string;
 }
 
 export interface WebchatAdapter {
   router: Router;
-  /** Stops the expiry timer. */
+  /** The HTTP server's `upgrade` handler (Direct Line's WebSocket stream); false when the request is not ours. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Stops the expiry timer and closes the stream sockets. */
   close(): void;
   /** Open Direct Line conversations, and the live tokens reaching them. */
   counts(): Promise<{ conversations: number; tokens: number }>;
@@ -70,6 +83,14 @@ export function createWebchatAdapter(engine: Engine, store: Store, settings: Web
   sweeper.unref();
   // The signature is a MAC keyed with the store's secret, so ids survive restarts and no second secret is needed.
   const identities = new WebIdentities((message) => engine.userKey('webchat-id', message), settings.webUserLifetimeMs);
+  const streams = new DirectLineStreams({
+    conversations,
+    mac: (message) => engine.userKey('directline-stream', message),
+    logger,
+    maxSockets: settings.maxSockets,
+    ...(settings.streamHeartbeatMs ? { heartbeatMs: settings.streamHeartbeatMs } : {}),
+    ...(settings.publicOrigin ? { publicOrigin: settings.publicOrigin } : {}),
+  });
 
   const router = Router();
   // People on /api/messages and on Direct Line are told apart by channel, so one can never pose as the other.
@@ -96,11 +117,35 @@ export function createWebchatAdapter(engine: Engine, store: Store, settings: Web
     perIp: new RateLimiter(settings.tokensPerIpPerMinute, 60_000),
     refreshesPerConversation: new RateLimiter(REFRESHES_PER_MINUTE, 60_000),
     perConversation: new RateLimiter(settings.messagesPerConversationPerMinute, 60_000),
+    streamUrl: (req, conversationId, watermark) => streams.streamUrl(req, conversationId, watermark),
   }));
   router.get('/webchat/webchat.js', (_req, res) => res.sendFile(WEBCHAT_BUNDLE, { maxAge: '1d' }));
-  router.use(express.static(join(here, 'public'), { index: 'index.html' }));
+  // The page names who runs the consultation (data/consultation.yaml), filled in once, escaped.
+  const page = renderPage(readFileSync(join(here, 'public', 'index.html'), 'utf8'), organizerOf(engine.content));
+  router.get(['/', '/index.html'], (_req, res) => {
+    res.type('html').setHeader('Cache-Control', 'no-cache');
+    res.send(page);
+  });
+  const logo = engine.content.logoFile;
+  if (logo) {
+    router.get(LOGO_PATH, (_req, res) => {
+      // An SVG opened on its own must not run scripts on this origin.
+      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.sendFile(logo, { maxAge: '1h' });
+    });
+  }
+  router.use(express.static(join(here, 'public'), { index: false }));
 
-  return { router, close: () => clearInterval(sweeper), counts: () => conversations.counts() };
+  return {
+    router,
+    upgrade: (req, socket, head) => streams.handleUpgrade(req, socket, head),
+    close: () => {
+      clearInterval(sweeper);
+      streams.close();
+    },
+    counts: () => conversations.counts(),
+  };
 }
 
 /** CORS for pages on other sites that call Direct Line directly; only the listed origins. */

@@ -1,6 +1,6 @@
 /** Replies built from content: static intent answers, proposal status, notices, the calendar, "mis datos". */
 import type { Content } from '../content/load.js';
-import type { Notice, Proposal, Reply } from '../types.js';
+import { MAX_OPTIONS, type Notice, type Proposal, type Reply } from '../types.js';
 import type { UserData } from '../store/port.js';
 import { fillFacts, fillSlots } from './facts.js';
 import { calendarPosition, formatDate, localDate, receptionState } from './timeline.js';
@@ -17,8 +17,10 @@ export function say(content: Content, key: keyof Content['messages']['messages']
 }
 
 /** A static answer from an intent file, facts filled in. */
-export function staticAnswer(content: Content, answer: { text: string; options?: string[] }): Reply {
-  return { text: fillFacts(answer.text, content.facts).trim(), ...(answer.options?.length ? { options: answer.options } : {}) };
+export function staticAnswer(content: Content, answer: { text: string; more?: string; options?: string[] }): Reply {
+  // "Ver más" first when the answer has more than its first screen (the context answers it).
+  const options = [...(answer.more ? [content.messages.options.more] : []), ...(answer.options ?? [])].slice(0, MAX_OPTIONS);
+  return { text: fillFacts(answer.text, content.facts).trim(), ...(options.length ? { options } : {}) };
 }
 
 const day = (iso: string) => formatDate(iso.slice(0, 10));
@@ -38,6 +40,8 @@ export function proposalStatus(content: Content, p: Proposal): Reply {
 export function publicStatus(content: Content, p: Proposal): Reply {
   const m = content.messages;
   if (p.status === 'retirada') return { text: say(content, 'status_withdrawn_public', { id: p.id }) };
+  // The same as its public page: the moderation reason in place of what was hidden.
+  if (p.hidden) return { text: say(content, 'status_hidden_public', { id: p.id, reason: literal(maskPersonalData(p.hidden.reason)) }) };
   let text = say(content, 'status_found_public', {
     id: p.id,
     title: literal(maskPersonalData(p.title)),
@@ -68,6 +72,11 @@ export function noticeReply(content: Content, notice: Notice, proposal: Proposal
     return notice.hidden
       ? { text: say(content, 'notice_hidden', { id: notice.proposalId, reason: literal(notice.reason ?? '') }) }
       : { text: say(content, 'notice_unhidden', { id: notice.proposalId }) };
+  }
+  if (notice.kind === 'comment_moderation') {
+    return notice.hidden
+      ? { text: say(content, 'notice_comment_hidden', { commitment: notice.commitmentId, reason: literal(notice.reason ?? '') }) }
+      : { text: say(content, 'notice_comment_unhidden', { commitment: notice.commitmentId }) };
   }
   if (notice.kind === 'draft_open') {
     const commitment = content.draftPlan?.commitments.find((k) => k.id === notice.commitmentId);
@@ -116,9 +125,8 @@ export function submittedReply(content: Content, p: Proposal, now: Date): Reply 
     text: say(content, 'submitted', {
       id: p.id,
       reception_end: formatDate(reception.end),
-      next_stage: after?.name ?? '',
-      next_start: after ? formatDate(after.start) : '',
-    }),
+      next: after ? say(content, 'submitted_next', { stage: after.name, start: formatDate(after.start) }) : '',
+    }).replace(/ +\n/g, '\n'),
     options: [content.messages.options.my_proposals],
   };
 }
@@ -126,7 +134,7 @@ export function submittedReply(content: Content, p: Proposal, now: Date): Reply 
 /** Everything stored about a person, in their own words. */
 export function myDataReply(content: Content, data: UserData): Reply {
   const m = content.messages;
-  if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length && !data.signups.length) return { text: say(content, 'my_data_empty') };
+  if (!data.proposals.length && (!data.session || data.session.form === 'context') && !data.notices.length && !data.opinions.length && !data.signups.length) return { text: say(content, 'my_data_empty') };
   const parts = [say(content, 'my_data_intro')];
   for (const p of data.proposals) {
     parts.push(`**${p.id}** (${m.status_labels[p.status]}, ${day(p.createdAt)})\n${summaryText(content, { ...p, ...p.contact })}`);

@@ -4,7 +4,7 @@
  */
 import type { Content } from '../content/load.js';
 import type { Stage, StageId } from '../content/schema.js';
-import type { Reply } from '../types.js';
+import type { DialogState, Reply } from '../types.js';
 import { MAX_OPTIONS } from '../types.js';
 import { fillSlots } from './facts.js';
 import { calendarPosition, formatDate } from './timeline.js';
@@ -47,11 +47,46 @@ function stageBound(content: Content): Set<string> {
   return new Set([o.start, o.draft, o.tables, o.results]);
 }
 
-/** A reply with today's line added and today's option first (and other stages' options removed). */
-export function withTodayOffer(content: Content, reply: Reply, now: Date): Reply {
+/** The option that starts each flow: never offered while that flow is open. */
+function flowOption(content: Content, open: DialogState['form'] | undefined): string | undefined {
+  const o = content.messages.options;
+  switch (open) {
+    case 'proposal':
+      return o.start;
+    case 'draft':
+      return o.draft;
+    case 'signup':
+      return o.tables;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A reply with today's line added and today's option first (and other stages' options removed).
+ * With a flow `open` (a question answered mid-form), what would start that flow again is
+ * neither said nor offered.
+ */
+export function withTodayOffer(content: Content, reply: Reply, now: Date, open?: DialogState['form']): Reply {
   const offer = todayOffer(content, now);
+  if (open && offer.option && offer.option === flowOption(content, open)) return fitOffers(content, reply, now, open);
   const bound = stageBound(content);
   const rest = (reply.options ?? []).filter((o) => o !== offer.option && !bound.has(o));
   const options = [...(offer.option ? [offer.option] : []), ...rest].slice(0, MAX_OPTIONS);
   return { text: `${reply.text}\n\n${offer.line}`, ...(options.length ? { options } : {}) };
+}
+
+/**
+ * A reply's options as the calendar and the person's state allow: an option bound to a stage
+ * ("Enviar propuesta", "Opinar el borrador"…) only when today offers it, and never the one that
+ * starts the flow the person is in.
+ */
+export function fitOffers(content: Content, reply: Reply, now: Date, open?: DialogState['form']): Reply {
+  if (!reply.options) return reply;
+  const today = todayOffer(content, now).option;
+  const bound = stageBound(content);
+  const busy = flowOption(content, open);
+  const options = reply.options.filter((o) => o !== busy && (!bound.has(o) || o === today));
+  const { options: _all, ...rest } = reply;
+  return options.length ? { ...rest, options } : rest;
 }

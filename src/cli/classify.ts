@@ -1,11 +1,12 @@
 /** `cabildo classify`: one JSON line per input line, `{"text","intent","confidence"}`, in order. */
 import { createInterface } from 'node:readline';
 import { loadContent } from '../content/load.js';
-import { createUnderstander } from '../nlu/understand.js';
+import { createUnderstander, factQuestions } from '../nlu/understand.js';
 import { readSettings } from './config.js';
 
 export async function classify(): Promise<void> {
-  const nlu = createUnderstander(loadContent(readSettings().contentDir).intents);
+  const content = loadContent(readSettings().contentDir);
+  const nlu = createUnderstander(content.intents, {}, factQuestions(content.answers));
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const text of lines) {
     const { intent, confidence } = nlu.understand(text);

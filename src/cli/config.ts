@@ -4,8 +4,10 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { CabildoError } from '../errors.js';
+import { consultationTimezone, DEFAULT_TIMEZONE } from '../content/timezone.js';
 import type { Logger } from '../logger.js';
 
 /** The repository root: where `intents/` and `data/` ship. */
@@ -72,17 +74,23 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Sett
     ...(secret ? { secret } : {}),
     ...(env.CABILDO_LOG_LEVEL ? { logLevel: env.CABILDO_LOG_LEVEL } : {}),
     ...(env.CABILDO_PUBLIC_URL ? { publicUrl: env.CABILDO_PUBLIC_URL } : {}),
-    clock: clockFrom(env.CABILDO_NOW),
+    clock: clockFrom(env.CABILDO_NOW, env.CABILDO_NOW ? consultationTimezone(contentDir) : DEFAULT_TIMEZONE),
   };
 }
 
-/** `CABILDO_NOW` (an ISO date or date-time) freezes the clock for tests and demos. */
-export function clockFrom(value: string | undefined): () => Date {
+/**
+ * `CABILDO_NOW` freezes the clock for tests and demos: an ISO date (noon that day) or date-time,
+ * read in the consultation's time zone (`timezone` in data/consultation.yaml), where the
+ * calendar's days are reckoned, unless it carries its own offset (`Z`, `-03:00`).
+ */
+export function clockFrom(value: string | undefined, timezone = DEFAULT_TIMEZONE): () => Date {
   if (!value) return () => new Date();
-  const fixed = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00-03:00` : value);
-  if (Number.isNaN(fixed.getTime())) {
-    throw new CabildoError('CONFIG_INVALID', `CABILDO_NOW must be an ISO date such as 2027-03-15 (got ${JSON.stringify(value)}).`);
+  const local = DateTime.fromISO(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00` : value, { zone: timezone });
+  if (!local.isValid) {
+    const why = local.invalidReason === 'unsupported zone' ? `the consultation's timezone ${JSON.stringify(timezone)} is not a time zone` : `got ${JSON.stringify(value)}`;
+    throw new CabildoError('CONFIG_INVALID', `CABILDO_NOW must be an ISO date or date-time such as 2027-03-15 or 2026-11-16T00:30 (${why}).`);
   }
+  const fixed = local.toJSDate();
   return () => new Date(fixed);
 }
 

@@ -1,6 +1,7 @@
 /** `cabildo draft results`: the draft consultation's tallies and comments, for staff. */
 import { stringify } from 'csv-stringify/sync';
 import { loadContent } from '../content/load.js';
+import { commentRef } from '../comment-ref.js';
 import { CabildoError } from '../errors.js';
 import { share, tallyDraft } from '../staff/draft-tally.js';
 import { readSettings } from './config.js';
@@ -32,7 +33,9 @@ export async function draftResults(format: string): Promise<void> {
     const opinions = await store.opinions();
     const tally = tallyDraft(plan, opinions, await store.priorities());
     // Comments are anonymous: the commitment, the vote, the text and the date, never the person's key.
-    const comments = opinions.filter((o) => o.comment).map((o) => ({ commitment: o.commitmentId, vote: o.vote, comment: o.comment!, at: o.at }));
+    const comments = opinions
+      .filter((o) => o.comment)
+      .map((o) => ({ id: commentRef({ commitmentId: o.commitmentId, commentNo: o.commentNo ?? 0 }), commitment: o.commitmentId, vote: o.vote, comment: o.comment!, at: o.at, hidden: o.hidden?.reason ?? '' }));
     await store.audit({ at: settings.clock().toISOString(), actor: `cli:${process.env.CABILDO_ACTOR ?? 'staff'}`, action: 'draft_results', detail: format });
     if (format === 'json') {
       process.stdout.write(`${JSON.stringify({ plan: plan.name, commitments: tally, comments }, null, 2)}\n`);
@@ -44,7 +47,7 @@ export async function draftResults(format: string): Promise<void> {
         (t, i) =>
           `${i + 1}. ${t.id} ${t.title}\n   de acuerdo ${t.agree} (${share(t.agree, t.total)}) · en desacuerdo ${t.disagree} (${share(t.disagree, t.total)}) · paso ${t.pass} (${share(t.pass, t.total)}) · ${t.comments} comentarios · más importante ${t.mostImportant}`,
       );
-      const recent = comments.slice(0, 20).map((c) => `- ${c.commitment} (${c.vote}, ${c.at.slice(0, 10)}): ${c.comment}`);
+      const recent = comments.slice(0, 20).map((c) => `- ${c.id} (${c.vote}, ${c.at.slice(0, 10)}): ${c.comment}${c.hidden ? ` [oculto: ${c.hidden}]` : ''}`);
       process.stdout.write(`${plan.name}\n\n${lines.join('\n')}\n\nComentarios recientes (${comments.length}):\n${recent.join('\n') || '-'}\n`);
     }
   } finally {

@@ -33,7 +33,7 @@ proposals
   .command('list')
   .description('list proposals, newest first')
   .option('--status <status>', 'only this status')
-  .option('--territory <text>', 'only territories containing this text')
+  .option('--territory <text>', 'only this territory: a region includes its communes ("metropolitana", "8"), else territories containing this text')
   .action((o: { status?: string; territory?: string }) => listProposals(o));
 proposals.command('show <id>').description('show one proposal').action((id: string) => showProposal(id));
 proposals
@@ -43,10 +43,10 @@ proposals
   .action((id: string, status: string, o: { answer?: string }) => setProposalStatus(id, status, o.answer));
 proposals
   .command('hide <id>')
-  .description('hide a proposal from the public results and files (moderation), with the reason shown in its place')
+  .description('hide a proposal (GA-…) or a draft comment (C3:12) from the public results and files (moderation), with the reason shown in its place')
   .requiredOption('--reason <text>', 'why; shown publicly and sent to the author')
   .action((id: string, o: { reason: string }) => setProposalHidden(id, o.reason));
-proposals.command('unhide <id>').description('show a hidden proposal in the public results again').action((id: string) => setProposalHidden(id, undefined));
+proposals.command('unhide <id>').description('show a hidden proposal or comment in the public results again').action((id: string) => setProposalHidden(id, undefined));
 proposals
   .command('export')
   .description('export every proposal')

@@ -1,9 +1,12 @@
 /** `cabildo proposals …`: staff tools on the store, each action recorded with who did it. */
 import { userInfo } from 'node:os';
+import { commentRef, parseCommentRef } from '../comment-ref.js';
 import { CabildoError } from '../errors.js';
 import { DEFAULT_LICENCE, exportable, exportRecord, openDataFile, toCsv } from '../export/open-data.js';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus } from '../types.js';
 import { findTrackingNumber } from '../nlu/rules.js';
+import { loadContent } from '../content/load.js';
+import { inTerritory } from '../territory/filter.js';
 import { readSettings } from './config.js';
 import { openStore } from './open.js';
 
@@ -18,9 +21,11 @@ function line(p: Proposal): string {
 
 export async function listProposals(filter: { status?: string; territory?: string }): Promise<void> {
   const status = filter.status === undefined ? undefined : parseStatus(filter.status);
+  // A region finds its communes too, so the territory is matched here, not by the store's substring filter.
+  const where = filter.territory ? inTerritory(filter.territory, loadContent(readSettings().contentDir).places) : undefined;
   const store = await openStore();
   try {
-    const proposals = await store.list({ ...(status ? { status } : {}), ...(filter.territory ? { territory: filter.territory } : {}) });
+    const proposals = (await store.list(status ? { status } : {})).filter((p) => !where || where(p.territory));
     process.stdout.write(proposals.length ? `${proposals.map(line).join('\n')}\n` : 'No proposals.\n');
   } finally {
     await store.close();
@@ -55,14 +60,19 @@ export async function setProposalStatus(id: string, status: string, answer: stri
   }
 }
 
-/** Moderation: hides a proposal from the public results with a reason (or, without one, shows it again). */
+/** Moderation: hides a proposal or a draft comment from the public results with a reason (or, without one, shows it again). */
 export async function setProposalHidden(id: string, reason: string | undefined): Promise<void> {
   if (reason !== undefined && !reason.trim()) throw new CabildoError('CONFIG_INVALID', '--reason must say why the proposal is hidden (it is shown in its place and sent to the author).');
   const settings = readSettings();
   const store = await openStore(settings);
   try {
-    if ((await store.setHidden(parseId(id), reason?.trim(), actor(), settings.clock())) === 'not_found') throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
-    process.stdout.write(`${parseId(id)} is ${reason !== undefined ? 'hidden from' : 'shown again in'} the public results; its author will be told.\n`);
+    // A draft comment by its reference (`C3:12`, as the results page and `draft opinions` show it), or a proposal.
+    const comment = parseCommentRef(id);
+    if (comment) {
+      if ((await store.setCommentHidden(comment, reason?.trim(), actor(), settings.clock())) === 'not_found') throw new CabildoError('CONFIG_INVALID', `No comment ${commentRef(comment)}.`);
+    } else if ((await store.setHidden(parseId(id), reason?.trim(), actor(), settings.clock())) === 'not_found') throw new CabildoError('CONFIG_INVALID', `No proposal ${parseId(id)}.`);
+    const name = comment ? `Comment ${commentRef(comment)}` : parseId(id);
+    process.stdout.write(`${name} is ${reason !== undefined ? 'hidden from' : 'shown again in'} the public results; its author will be told.\n`);
   } finally {
     await store.close();
   }

@@ -16,29 +16,45 @@ import {
   knowledgeSchema,
   messagesSchema,
   proposalFormSchema,
+  referralsSchema,
   territoriesSchema,
+  communesSchema,
   type Consultation,
   type DraftPlan,
   type Fact,
+  type FactAnswer,
   type IntentFile,
   type Messages,
   type ProposalForm,
+  type Referrals,
   type Territories,
+  type Communes,
   type WorkTable,
 } from './schema.js';
 import { placeholders } from '../answers/facts.js';
+import { formatDate } from '../answers/timeline.js';
+import { buildCatalog, CatalogError, type TerritoryCatalog } from '../territory/catalog.js';
 
 export interface Content {
   intents: Map<IntentName, IntentFile>;
+  /** The facts of `data/knowledge.yaml`, plus `consultation.organizer`, `consultation.name` and `referral.*` from their files. */
   facts: Record<string, Fact>;
+  /** Facts as answers, with the questions they answer (`data/knowledge.yaml`, `answers`). */
+  answers: FactAnswer[];
+  /** Where to send complaints and how to check the chat is official (`data/referrals.yaml`). */
+  referrals: Referrals;
   consultation: Consultation;
   form: ProposalForm;
   messages: Messages;
   territories: Territories;
+  /** Nacional, the regions and their communes (`data/territories.yaml`, `data/communes.yaml`), ready for matching. */
+  places: TerritoryCatalog;
   /** The draft plan, once `data/draft-plan.yaml` exists. */
   draftPlan?: DraftPlan;
   /** Work tables open for sign-up (`data/work-tables.yaml`; none without the file). */
   workTables: WorkTable[];
+  /** The organiser's logo (`logo` in consultation.yaml) as a path, for the web page to serve. */
+  logoFile?: string;
 }
 
 /** Loads the content under `root` (the folder holding `intents/` and `data/`), or throws a {@link ContentError}. */
@@ -104,43 +120,89 @@ export function loadContent(root: string): Content {
   const form = readYaml(join(root, 'data', 'proposal-form.yaml'), proposalFormSchema);
   const messages = readYaml(join(root, 'data', 'messages.yaml'), messagesSchema);
   const territories = readYaml(join(root, 'data', 'territories.yaml'), territoriesSchema);
+  const communes = readYaml(join(root, 'data', 'communes.yaml'), communesSchema);
+  const places = territories && communes ? territoryCatalog(territories, communes, issues) : undefined;
+  const referrals = readYaml(join(root, 'data', 'referrals.yaml'), referralsSchema);
   // Optional: a consultation has no draft until the work tables produce one.
   const draftFile = join(root, 'data', 'draft-plan.yaml');
   const draftPlan = existsSync(draftFile) ? readYaml(draftFile, draftPlanSchema) : undefined;
   const tablesFile = join(root, 'data', 'work-tables.yaml');
   const workTables = existsSync(tablesFile) ? (readYaml(tablesFile, workTablesSchema)?.tables ?? []) : [];
+  const logoFile = consultation?.logo ? join(root, 'data', consultation.logo) : undefined;
+  if (logoFile && !existsSync(logoFile)) issues.push({ file: 'data/consultation.yaml', field: 'logo', message: `names ${consultation!.logo}, which is not in data/` });
 
-  if (knowledge) checkFacts(intents, knowledge.facts, issues);
-  checkExampleOverlap(intents, issues);
+  const facts = knowledge ? { ...knowledge.facts, ...installationFacts(consultation, referrals) } : {};
+  if (knowledge) checkFacts(intents, facts, knowledge.answers, issues);
+  checkExampleOverlap(intents, knowledge?.answers ?? [], issues);
 
-  if (issues.length || !knowledge || !consultation || !form || !messages || !territories) {
+  if (issues.length || !knowledge || !consultation || !form || !messages || !territories || !referrals || !places) {
     throw new ContentError(issues);
   }
-  return { intents, facts: knowledge.facts, consultation, form, messages, territories, workTables, ...(draftPlan ? { draftPlan } : {}) };
+  return { intents, facts, answers: knowledge.answers, referrals, consultation, form, messages, territories, places, workTables, ...(draftPlan ? { draftPlan } : {}), ...(logoFile ? { logoFile } : {}) };
 }
 
-function checkFacts(intents: Map<IntentName, IntentFile>, facts: Record<string, Fact>, issues: ContentIssue[]): void {
-  for (const [name, file] of intents) {
-    if (!file.answer) continue;
-    for (const { id } of placeholders(file.answer.text)) {
-      if (!facts[id]) issues.push({ file: `intents/${name}.yaml`, field: 'answer.text', message: `unknown fact "{{${id}}}" (not in data/knowledge.yaml)` });
+/** Who runs this consultation and where to send the rest, citable in any answer like a fact. */
+function installationFacts(consultation: Consultation | undefined, referrals: Referrals | undefined): Record<string, Fact> {
+  const facts: Record<string, Fact> = {};
+  if (consultation) {
+    facts['consultation.organizer'] = { value: consultation.organizer, source: 'consultation.yaml' };
+    facts['consultation.name'] = { value: consultation.name, source: 'consultation.yaml' };
+    facts['consultation.territory'] = { value: consultation.territory, source: 'consultation.yaml' };
+    // `{{stage.reception.end}}`: "30 de noviembre de 2027".
+    for (const stage of consultation.stages) {
+      facts[`stage.${stage.id}.name`] = { value: stage.name, source: 'consultation.yaml' };
+      facts[`stage.${stage.id}.start`] = { value: formatDate(stage.start), source: 'consultation.yaml' };
+      facts[`stage.${stage.id}.end`] = { value: formatDate(stage.end), source: 'consultation.yaml' };
     }
   }
+  if (referrals) {
+    for (const [key, value] of Object.entries(referrals)) facts[`referral.${key}`] = { value, source: 'referrals.yaml' };
+  }
+  return facts;
+}
+
+function checkFacts(intents: Map<IntentName, IntentFile>, facts: Record<string, Fact>, answers: FactAnswer[], issues: ContentIssue[]): void {
+  for (const [name, file] of intents) {
+    if (!file.answer) continue;
+    for (const field of ['text', 'more'] as const) {
+      for (const { id } of placeholders(file.answer[field] ?? '')) {
+        if (!facts[id]) issues.push({ file: `intents/${name}.yaml`, field: `answer.${field}`, message: `unknown fact "{{${id}}}" (not in data/knowledge.yaml)` });
+      }
+    }
+  }
+  const ids = new Set<string>();
+  answers.forEach((a, i) => {
+    if (ids.has(a.id)) issues.push({ file: 'data/knowledge.yaml', field: `answers.${i}.id`, message: `"${a.id}" is used twice` });
+    ids.add(a.id);
+    for (const { id } of placeholders(a.answer)) {
+      if (!facts[id]) issues.push({ file: 'data/knowledge.yaml', field: `answers.${i}.answer`, message: `unknown fact "{{${id}}}"` });
+    }
+  });
 }
 
 /** The same example under two intents teaches the classifier a contradiction. */
-function checkExampleOverlap(intents: Map<IntentName, IntentFile>, issues: ContentIssue[]): void {
+function checkExampleOverlap(intents: Map<IntentName, IntentFile>, answers: FactAnswer[], issues: ContentIssue[]): void {
   const seen = new Map<string, IntentName>();
+  const key = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   for (const [name, file] of intents) {
     file.examples.forEach((example, i) => {
-      const key = example.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-      const other = seen.get(key);
+      const k = key(example);
+      const other = seen.get(k);
       if (other && other !== name) {
         issues.push({ file: `intents/${name}.yaml`, field: `examples.${i}`, message: `"${example}" is also an example of ${other}` });
       }
-      seen.set(key, name);
+      seen.set(k, name);
     });
   }
+  answers.forEach((a, i) => {
+    a.questions.forEach((q, j) => {
+      const other = seen.get(key(q));
+      if (other && other !== a.intent) {
+        issues.push({ file: 'data/knowledge.yaml', field: `answers.${i}.questions.${j}`, message: `"${q}" is also an example of ${other}` });
+      }
+      seen.set(key(q), a.intent);
+    });
+  });
 }
 
 function withValue(message: string, root: unknown, path: PropertyKey[]): string {
@@ -152,4 +214,15 @@ function withValue(message: string, root: unknown, path: PropertyKey[]): string 
   if (value === undefined || typeof value === 'object') return message;
   const shown = JSON.stringify(value);
   return `${message} (value: ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown})`;
+}
+
+function territoryCatalog(territories: Territories, communes: Communes, issues: ContentIssue[]): TerritoryCatalog | undefined {
+  try {
+    return buildCatalog(territories, communes);
+  } catch (cause) {
+    if (!(cause instanceof CatalogError)) throw cause;
+    const [file, message] = cause.message.split(/: (.*)/s);
+    issues.push({ file: `data/${file}`, field: '(places)', message: message ?? cause.message });
+    return undefined;
+  }
 }

@@ -20,7 +20,8 @@ export const intentFileSchema = z
   .object({
     intent: z.enum(INTENT_NAMES, { error: (issue) => `unknown intent name ${JSON.stringify(issue.input)}` }),
     examples: z.array(text).min(MIN_EXAMPLES, `at least ${MIN_EXAMPLES} examples`),
-    answer: z.strictObject({ text, options: optionsSchema.optional() }).optional(),
+    /** `text` is the first reply (at most a phone screen); `more`, when present, is what "Ver más" adds. */
+    answer: z.strictObject({ text, more: text.optional(), options: optionsSchema.optional() }).optional(),
     action: z.enum(ACTIONS).optional(),
   })
   .strict()
@@ -31,15 +32,54 @@ export type IntentFile = z.infer<typeof intentFileSchema>;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 
+/** Where a fact comes from: a seed document's file name, or a law and its article. */
+export const sourceSchema = z.union([
+  text,
+  z.strictObject({ law: text, article: text.optional(), url: z.url().optional() }),
+]);
+
 export const factSchema = z.strictObject({
   value: text,
-  source: text,
+  source: sourceSchema,
   as_of: text.optional(),
 });
+
+const factId = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'fact ids are lowercase words joined by dots');
+
+/**
+ * A fact (or a small group of facts) as an answer: the questions people ask about it and a
+ * short reply citing the facts (`{{fact.id}}`). A question close to these gets this reply,
+ * with "Ver más" leading to the topic's overview (the intent's answer).
+ */
+export const factAnswerSchema = z.strictObject({
+  id: factId,
+  /** The topic it belongs to: the intent whose overview "Ver más" shows. */
+  intent: z.enum(INTENT_NAMES, { error: (issue) => `unknown intent name ${JSON.stringify(issue.input)}` }),
+  questions: z.array(text).min(3, 'at least 3 questions'),
+  answer: text,
+  options: optionsSchema.optional(),
+});
+export type FactAnswer = z.infer<typeof factAnswerSchema>;
+
 export const knowledgeSchema = z.strictObject({
-  facts: z.record(z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'fact ids are lowercase words joined by dots'), factSchema),
+  facts: z.record(factId, factSchema),
+  answers: z.array(factAnswerSchema).default([]),
 });
 export type Fact = z.infer<typeof factSchema>;
+
+/**
+ * Where to send what the bot does not handle (`data/referrals.yaml`): each installation fills
+ * it with its municipality's OIRS and channels, and where to check that this chat is official.
+ */
+export const referralsSchema = z.strictObject({
+  /** The office for complaints and requests about services, e.g. "la OIRS de la Municipalidad de Renca". */
+  oirs: text,
+  /** How to reach it: one line (web, phone, address, hours). */
+  channels: text,
+  /** Where a person can check that this chat is official (a page of the organiser that announces it). */
+  official: text,
+});
+export type Referrals = z.infer<typeof referralsSchema>;
 
 export const STAGE_IDS = [
   'awareness',
@@ -58,6 +98,12 @@ export const consultationSchema = z
     territory: text,
     organizer: text,
     url: z.url().optional(),
+    /** The organiser's logo on the web page: an image file in `data/` (PNG, JPEG, SVG or WebP). */
+    logo: z.string().regex(/^[\w-][\w.-]*\.(png|jpe?g|svg|webp)$/i, 'must be an image file name in data/, such as logo.png').optional(),
+    /** The organiser's privacy policy, linked from the web page's footer. */
+    privacy_url: z.url({ protocol: /^https?$/, error: 'must be a web address (https://…)' }).optional(),
+    /** How to reach the organiser, in the web page's footer: an email, a web address or a phone. */
+    contact: text.max(200).optional(),
     /** Where "today" is reckoned; dates in `stages` are local dates there. */
     timezone: z.string().default('America/Santiago'),
     stages: z
@@ -151,6 +197,8 @@ const fieldPrompt = z.strictObject({
   label: text.max(MAX_OPTION_LENGTH),
   question: text,
   example: text,
+  /** What the field expects, for a person who asks about it ("¿qué tipo de problema pongo?"). */
+  help: text.optional(),
 });
 
 /** Wording of the proposal form: one entry per field, plus re-asks by reason code. */
@@ -175,6 +223,8 @@ export const proposalFormSchema = z.strictObject({
     too_long: text,
     unknown_pillar: text,
     unknown_territory: text,
+    /** A re-ask that names the closest matches: `{options}` becomes "Valparaíso o Vallenar". */
+    did_you_mean: text,
     invalid_email: text,
     yes_or_no: text,
   }),
@@ -204,6 +254,7 @@ export const MESSAGE_KEYS = [
   'status_found',
   'status_found_public',
   'status_withdrawn_public',
+  'status_hidden_public',
   'status_not_found',
   'status_none_yet',
   'status_list_intro',
@@ -246,6 +297,8 @@ export const MESSAGE_KEYS = [
   'my_data_opinions',
   'notice_draft_open',
   'notice_hidden',
+  'notice_comment_hidden',
+  'notice_comment_unhidden',
   'notice_unhidden',
   'today_before',
   'today_awareness',
@@ -280,6 +333,33 @@ export const MESSAGE_KEYS = [
   'notice_table_reminder',
   'results_info',
   'results_link',
+  'welcome_back',
+  'welcome_back_step',
+  'welcome_back_contact',
+  'welcome_back_summary',
+  'welcome_back_answered',
+  'already_proposing',
+  'flow_busy',
+  'cancel_confirm',
+  'cancel_kept',
+  'edit_cancelled',
+  'summary_choices',
+  'pillars_picked',
+  'pillars_empty',
+  'pillars_noted',
+  'contact_yes',
+  'organization_which',
+  'submitted_next',
+  'signup_welcome_back',
+  'signup_resume',
+  'deletion_welcome_back',
+  'deletion_resume',
+  'clarify',
+  'more_unknown',
+  'more_end',
+  'proposal_how',
+  'stage_dates',
+  'place_consultation',
   'empty_message',
   'not_text',
   'message_truncated',
@@ -329,12 +409,37 @@ export const messagesSchema = z.strictObject({
     my_signups: text,
     more_tables: text,
     timeline: text,
+    done: text.max(MAX_OPTION_LENGTH),
+    more: text.max(MAX_OPTION_LENGTH),
   }),
+  /**
+   * A short name per topic (intent), at most an option long: "¿Me preguntas por A o por B?"
+   * offers them as options, so each must lead back to its intent (a test checks it).
+   */
+  topics: z.partialRecord(z.enum(INTENT_NAMES), text.max(MAX_OPTION_LENGTH)).default({}),
 });
 export type Messages = z.infer<typeof messagesSchema>;
 
+/** A Código Único Territorial: two digits for a region, five for a commune. */
+const cut = (digits: number) => z.string().regex(new RegExp(`^\\d{${digits}}$`), `must be a CUT code of ${digits} digits, in quotes`);
+
 export const territoriesSchema = z.strictObject({
   national: z.array(text).min(1),
-  regions: z.array(z.strictObject({ name: text, aliases: z.array(text).default([]) })).min(1),
+  regions: z.array(z.strictObject({ cut: cut(2), name: text, aliases: z.array(text).default([]) })).min(1),
 });
 export type Territories = z.infer<typeof territoriesSchema>;
+
+/** `data/communes.yaml`: every commune under its region (by the region's name in territories.yaml). */
+export const communesSchema = z.strictObject({
+  source: text,
+  as_of: isoDate,
+  regions: z
+    .array(
+      z.strictObject({
+        region: text,
+        communes: z.array(z.strictObject({ cut: cut(5), name: text, aliases: z.array(text).default([]) })).min(1),
+      }),
+    )
+    .min(1),
+});
+export type Communes = z.infer<typeof communesSchema>;

@@ -19,7 +19,7 @@ export const deletionFlow: Flow<DeletionState> = {
 
   async start({ content, store, userKey, now }) {
     const data = await store.userData(userKey);
-    if (!data.proposals.length && !data.session && !data.notices.length && !data.opinions.length && !data.signups.length) return { kind: 'done', replies: [{ text: say(content, 'deletion_nothing') }] };
+    if (!data.proposals.length && (!data.session || data.session.form === 'context') && !data.notices.length && !data.opinions.length && !data.signups.length) return { kind: 'done', replies: [{ text: say(content, 'deletion_nothing') }] };
     return {
       kind: 'continue',
       state: { v: 1, form: 'deletion', updatedAt: now.toISOString() },
@@ -41,6 +41,10 @@ export const deletionFlow: Flow<DeletionState> = {
   reask: (content) => ({ text: say(content, 'deletion_unclear'), options: choices(content) }),
 
   cancelled: (content) => ({ text: say(content, 'deletion_kept') }),
+
+  welcomeBack: (content) => ({ text: `${say(content, 'deletion_welcome_back')}\n\n${say(content, 'deletion_unclear')}`, options: choices(content) }),
+
+  resumeText: (content) => say(content, 'deletion_resume'),
 };
 
 function erasureChoice(content: Content, text: string): ErasureScope | 'keep' | 'unclear' {

@@ -38,7 +38,7 @@ export const draftFlow: Flow<DraftState> = {
   async next(ctx, state, text) {
     const closed = gate(ctx);
     if (closed) return { kind: 'done', replies: [closed] };
-    const { content: c, store, userKey, now } = ctx;
+    const { content: c, store, userKey, channel, now } = ctx;
     const plan = c.draftPlan!;
     const folded = normalize(text);
     const at = now.toISOString();
@@ -89,7 +89,7 @@ export const draftFlow: Flow<DraftState> = {
             replies: [{ text: `${c.form.reasons[comment.reason]}\n\n${say(c, 'draft_comment_question')}`, options: [c.messages.options.no] }],
           };
         }
-        await store.comment(userKey, commitment.id, comment.value, now);
+        await store.comment(userKey, channel, commitment.id, comment.value, now);
         return advance(ctx, say(c, 'draft_comment_saved'));
       }
       case 'priority': {
@@ -106,6 +106,15 @@ export const draftFlow: Flow<DraftState> = {
   cancelled: (c) => ({ text: say(c, 'draft_cancelled'), options: [c.messages.options.draft] }),
 
   expectsFreeText: (state) => state.step === 'comment',
+
+  welcomeBack: (c, state) => {
+    const question = reask(c, state);
+    return { ...question, text: `${say(c, 'draft_resume')}\n\n${question.text}` };
+  },
+
+  fieldHelp: (c, state) => unclear(c, state),
+
+  resumeText: (c) => say(c, 'draft_resume'),
 };
 
 /** Why the draft cannot be given an opinion today, or undefined when it can. */

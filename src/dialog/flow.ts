@@ -23,6 +23,11 @@ export interface FlowContext {
   isQuestion(text: string): boolean;
   /** Tells the engine's listeners (staff announcements) that a proposal is on disk. */
   proposalSubmitted(proposal: Proposal): void;
+  /**
+   * The flow left open while this message is answered (a question or a command mid-flow):
+   * answers then offer nothing that would start it again, and no other flow is started.
+   */
+  open?: DialogState['form'];
 }
 
 export type Step<S> =
@@ -48,4 +53,19 @@ export interface Flow<S extends DialogState> {
   cancelled(content: Content): Reply;
   /** Whether the state waits for a free-text answer (channels may join split messages first). */
   expectsFreeText?(state: S): boolean;
+  /**
+   * A person coming back to the open flow ("hola", "¿en qué iba?", a front end's opening
+   * message): where they are and the pending question. A flow that has it also gets the other
+   * mid-flow messages (see mid-flow.ts) handled by the engine: help for a question about the
+   * form, and commands answered before the pending question is asked again.
+   */
+  welcomeBack?(content: Content, state: S): Reply;
+  /** Help for the pending question (what it expects, an example), with the question; defaults to `reask`. */
+  fieldHelp?(content: Content, state: S): Reply;
+  /** "cancelar": the flow decides (back to a summary, a confirmation); without it the flow ends with `cancelled`. */
+  cancel?(ctx: FlowContext, state: S): Step<S>;
+  /** What a person who asks to start this same flow again, mid-flow, is told before the pending question. */
+  alreadyHere?(content: Content): string;
+  /** The line before the pending question when the flow goes on after something else; defaults to `resume`. */
+  resumeText?(content: Content): string;
 }

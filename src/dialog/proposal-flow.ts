@@ -6,7 +6,8 @@ import { CabildoError } from '../errors.js';
 import { say, submittedReply } from '../answers/render.js';
 import { formatDate, localDate, receptionState } from '../answers/timeline.js';
 import type { Flow, FlowContext, Step } from './flow.js';
-import { ask, continueProposal, FREE_TEXT_STEPS, startProposal, type FormOutcome, type ProposalState } from './proposal.js';
+import { cancelProposal, continueProposal, FREE_TEXT_STEPS, pending, startProposal, type FormOutcome, type ProposalState } from './proposal.js';
+import { fieldHelp, welcomeBack } from './proposal-help.js';
 
 export const proposalFlow: Flow<ProposalState> = {
   name: 'proposal',
@@ -22,16 +23,38 @@ export const proposalFlow: Flow<ProposalState> = {
   },
 
   async next(ctx, state, text) {
-    const outcome = continueProposal(ctx.content, state, text, ctx.isQuestion(text), ctx.now);
-    return outcome.kind === 'submit' ? submit(ctx, outcome) : outcome;
+    return settle(ctx, continueProposal(ctx.content, state, text, ctx.isQuestion(text), ctx.now));
   },
 
-  reask: ask,
+  reask: pending,
 
   cancelled: (c) => ({ text: c.messages.messages.cancelled, options: [c.messages.options.start] }),
 
   expectsFreeText: (state) => FREE_TEXT_STEPS.has(state.step),
+
+  welcomeBack,
+
+  fieldHelp,
+
+  cancel: (ctx, state) => {
+    const outcome = cancelProposal(ctx.content, state, ctx.now);
+    return outcome.kind === 'cancelled' ? { kind: 'done', replies: [proposalFlow.cancelled(ctx.content)] } : (outcome as Step<ProposalState>);
+  },
+
+  alreadyHere: (c) => say(c, 'already_proposing'),
 };
+
+/** A form outcome as a flow step: filing the proposal when confirmed. */
+function settle(ctx: FlowContext, outcome: FormOutcome): Step<ProposalState> | Promise<Step<ProposalState>> {
+  switch (outcome.kind) {
+    case 'submit':
+      return submit(ctx, outcome);
+    case 'cancelled':
+      return { kind: 'done', replies: [proposalFlow.cancelled(ctx.content)] };
+    default:
+      return outcome;
+  }
+}
 
 async function submit(ctx: FlowContext, outcome: Extract<FormOutcome, { kind: 'submit' }>): Promise<Step<ProposalState>> {
   const { content: c, now } = ctx;

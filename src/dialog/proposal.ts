@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Content } from '../content/load.js';
 import { literal } from '../text/markdown.js';
 import { normalize } from '../nlu/normalize.js';
+import { fillSlots } from '../answers/facts.js';
 import {
   PILLARS,
   type DialogState,
@@ -23,7 +24,7 @@ export type ProposalState = Extract<DialogState, { form: 'proposal' }>;
 
 /** The commitment's fields, as numbered in the summary. */
 export const FIELD_STEPS = ['title', 'problem', 'description', 'actors', 'components', 'institution', 'pillars', 'territory'] as const;
-type FieldStep = (typeof FIELD_STEPS)[number];
+export type FieldStep = (typeof FIELD_STEPS)[number];
 type ContactStep = 'name' | 'organization' | 'email';
 
 /** Steps whose answer is free text (not a choice, a yes/no or a summary command). */
@@ -51,7 +52,9 @@ export type FormOutcome =
   /** The person confirmed: store `proposal`; on failure keep `state` (the summary). */
   | { kind: 'submit'; proposal: ProposalFields & { consent: boolean; contact?: ProposalDraft }; state: ProposalState }
   /** The text is a question: answer it, then send `reask` to resume. */
-  | { kind: 'interrupt'; state: ProposalState; reask: Reply };
+  | { kind: 'interrupt'; state: ProposalState; reask: Reply }
+  /** The person confirmed they want to cancel: nothing is kept. */
+  | { kind: 'cancelled' };
 
 export type FormCommand = 'cancel' | 'back' | 'help';
 const COMMANDS: Record<string, FormCommand> = {
@@ -62,6 +65,13 @@ const COMMANDS: Record<string, FormCommand> = {
 const SKIP = new Set(['omitir', 'saltar', 'no', 'paso', 'ninguno', 'ninguna', 'no tengo', 'sin', 'siguiente', 'skip']);
 const CONFIRM = new Set(['confirmar', 'confirmo', 'si', 'enviar', 'enviala', 'si enviar', 'si confirmo', 'ok', 'dale', 'listo', 'esta bien']);
 const EDIT = /^(editar|cambiar|corregir|modificar)\b ?(.*)$/;
+/** "Done picking pillars" (the "Listo" option, and how people write it). */
+const PILLARS_DONE = /^(listo|lista|listos|ya|ya esta|eso|eso es todo|eso seria|nada mas|ninguno mas|terminar|termine|fin|siguiente|continuar|seguir|ok|dale)$/;
+/** Answers that would be lost above this many, "cancelar" asks first. */
+const CANCEL_WITHOUT_ASKING = 2;
+
+export const say = (content: Content, key: keyof Content['messages']['messages'], slots: Record<string, string | number> = {}) =>
+  fillSlots(content.messages.messages[key], slots);
 
 /** The form command a message is, if it is one ("cancelar", "atrás", "ayuda"); expects normalised text. */
 export function formCommand(folded: string): FormCommand | undefined {
@@ -82,17 +92,34 @@ export function startProposal(content: Content, now: Date): { state: ProposalSta
 export function continueProposal(content: Content, state: ProposalState, text: string, isQuestion: boolean, now: Date): FormOutcome {
   const at = now.toISOString();
   const folded = normalize(text);
+  if (state.confirmingCancel) {
+    // The answer to "¿seguro que quieres cancelar?"; anything else than yes or no is read as usual.
+    const sure = validate.yesNo(text);
+    if (sure.ok && sure.value) return { kind: 'cancelled' };
+    state = { ...state, confirmingCancel: false };
+    if (sure.ok) return continueWith({ ...state, updatedAt: at }, [withPrefix(say(content, 'cancel_kept'), pending(content, state))]);
+  }
   const command = formCommand(folded);
   if (command === 'back') return back(content, state, at);
   if (command === 'help') {
     return continueWith({ ...state, updatedAt: at }, [helpReply(content, state)]);
   }
-  if (isQuestion) return { kind: 'interrupt', state: { ...state, updatedAt: at }, reask: ask(content, state) };
+  if (isQuestion) return { kind: 'interrupt', state: { ...state, updatedAt: at }, reask: pending(content, state) };
 
   if (state.step === 'summary') return summaryAnswer(content, state, folded, at);
+  if (state.step === 'pillars') {
+    const picked = pickPillars(content, state, text, folded, at);
+    if (picked) return picked;
+  }
+  // A "sí" is never a name or an organisation: it answers the consent question, already answered.
+  if ((state.step === 'name' || state.step === 'organization') && isYes(text)) {
+    const question = ask(content, state);
+    const reply = state.step === 'name' ? withPrefix(say(content, 'contact_yes'), question) : { ...question, text: say(content, 'organization_which') };
+    return continueWith({ ...state, updatedAt: at }, [reply]);
+  }
 
   const result = validateStep(content, state.step, text, folded);
-  if (!result.ok) return failed(content, state, result.reason, at);
+  if (!result.ok) return failed(content, state, result.reason, at, result.suggestions);
   const draft = { ...state.draft, ...result.value };
   return continueWith(...advance(content, { ...state, draft, attempts: 0, updatedAt: at }));
 }
@@ -103,7 +130,7 @@ function validateStep(content: Content, step: Exclude<ProposalStep, 'summary'>, 
     case 'pillars':
       return wrap(validate.pillars(text), (pillars) => ({ pillars }));
     case 'territory':
-      return wrap(validate.territory(text, content.territories), (territory) => ({ territory }));
+      return wrap(validate.territory(text, content.places), (territory) => ({ territory }));
     case 'consent':
       return wrap(validate.yesNo(text), (consent) => (consent ? { consent } : { consent, name: undefined, organization: undefined, email: undefined }));
     case 'name':
@@ -119,11 +146,59 @@ function validateStep(content: Content, step: Exclude<ProposalStep, 'summary'>, 
 }
 
 /** The step after a valid answer: the next in order, or back to the summary when editing. */
-function advance(content: Content, state: ProposalState): [ProposalState, Reply[]] {
+function advance(content: Content, state: ProposalState, before?: string): [ProposalState, Reply[]] {
   const next = nextStep(state);
   const moved: ProposalState = { ...state, step: next, trail: [...state.trail, state.step], editing: next === 'summary' ? false : state.editing };
-  return [moved, [ask(content, moved)]];
+  const question = ask(content, moved);
+  return [moved, [before ? withPrefix(before, question) : question]];
 }
+
+function isYes(text: string): boolean {
+  const answer = validate.yesNo(text);
+  return answer.ok && answer.value;
+}
+
+export const pillarLabels = (content: Content, pillars: readonly Pillar[]) => pillars.map((p) => content.messages.pillar_labels[p]).join(', ');
+
+/**
+ * The pillars step: several pillars in one message ("1 y 3", "transparencia y participación")
+ * are taken at once and the form goes on, saying what it understood; one pillar (a tapped
+ * button) is added to the choice, or taken out if already chosen, until "Listo". Undefined when
+ * the text names no pillar (the validator then gives the reason).
+ */
+function pickPillars(content: Content, state: ProposalState, text: string, folded: string, at: string): FormOutcome | undefined {
+  const chosen = state.draft.pillars ?? [];
+  if (PILLARS_DONE.test(folded)) {
+    if (!chosen.length) return failed(content, state, 'unknown_pillar', at);
+    return continueWith(...advance(content, { ...state, attempts: 0, updatedAt: at }, say(content, 'pillars_noted', { pillars: pillarLabels(content, chosen) })));
+  }
+  const result = validate.pillars(text);
+  if (!result.ok) return undefined;
+  if (result.value.length > 1 || /\blisto\b/.test(folded)) {
+    const pillars = result.value.length > 1 ? result.value : PILLARS.filter((p) => chosen.includes(p) || result.value.includes(p));
+    const draft = { ...state.draft, pillars };
+    return continueWith(...advance(content, { ...state, draft, attempts: 0, updatedAt: at }, say(content, 'pillars_noted', { pillars: pillarLabels(content, pillars) })));
+  }
+  const pillar = result.value[0]!;
+  const pillars = chosen.includes(pillar) ? chosen.filter((p) => p !== pillar) : PILLARS.filter((p) => chosen.includes(p) || p === pillar);
+  const { pillars: _previous, ...rest } = state.draft;
+  const moved: ProposalState = { ...state, draft: pillars.length ? { ...rest, pillars } : rest, attempts: 0, updatedAt: at };
+  if (!pillars.length) return continueWith(moved, [withPrefix(say(content, 'pillars_empty'), ask(content, moved))]);
+  return continueWith(moved, [{ text: `${counter('pillars')} ${say(content, 'pillars_picked', { pillars: pillarLabels(content, pillars) })}`, options: pillarOptions(content, moved) }]);
+}
+
+/** The five pillars in their numbered order (a number typed on WhatsApp picks the same one), and "Listo" once one is chosen. */
+function pillarOptions(content: Content, state: ProposalState): string[] {
+  const labels = PILLARS.map((p) => content.messages.pillar_labels[p]).filter((l) => l.length <= 20);
+  return state.draft.pillars?.length ? [...labels, content.messages.options.done] : labels;
+}
+
+/** "**(3/8)**": where a field is in the form. */
+export function counter(step: FieldStep): string {
+  return `**(${FIELD_STEPS.indexOf(step) + 1}/${FIELD_STEPS.length})**`;
+}
+
+export const isFieldStep = (step: ProposalStep): step is FieldStep => (FIELD_STEPS as readonly string[]).includes(step);
 
 function nextStep(state: ProposalState): ProposalStep {
   const { step, draft, editing } = state;
@@ -150,15 +225,22 @@ function back(content: Content, state: ProposalState, at: string): FormOutcome {
   return continueWith(moved, [ask(content, moved)]);
 }
 
-function failed(content: Content, state: ProposalState, reason: Reason, at: string): FormOutcome {
+function failed(content: Content, state: ProposalState, reason: Reason, at: string, suggestions: string[] = []): FormOutcome {
   const attempts = state.attempts + 1;
   const m = content.messages;
   if (attempts >= MAX_ATTEMPTS) {
-    const reply: Reply = { text: `${m.messages.too_many_attempts}\n\n${explain(content, state)}`, options: [m.options.help, m.options.cancel] };
+    // The last reason first: the explanation must never hide what was wrong (a length limit).
+    const choices = state.step === 'pillars' || state.step === 'consent' ? (ask(content, state).options ?? []) : [];
+    const reply: Reply = {
+      text: `${validate.reasonText(content.form.reasons, { reason, suggestions })}\n\n${m.messages.too_many_attempts}\n\n${explain(content, state)}`,
+      options: [...suggestions, ...choices, m.options.help, m.options.cancel],
+    };
     return continueWith({ ...state, attempts: 0, updatedAt: at }, [reply]);
   }
   const question = ask(content, state);
-  return continueWith({ ...state, attempts, updatedAt: at }, [withPrefix(content.form.reasons[reason], question)]);
+  // What the person probably meant comes first among the options, to pick with one tap.
+  const options = [...suggestions, ...(question.options ?? [])];
+  return continueWith({ ...state, attempts, updatedAt: at }, [withPrefix(validate.reasonText(content.form.reasons, { reason, suggestions }), { ...question, options })]);
 }
 
 function summaryAnswer(content: Content, state: ProposalState, folded: string, at: string): FormOutcome {
@@ -179,7 +261,8 @@ function summaryAnswer(content: Content, state: ProposalState, folded: string, a
     const choosing: ProposalState = { ...state, choosingField: true, updatedAt: at };
     return continueWith(choosing, [{ text: m.messages.edit_which, options: editOptions(content) }]);
   }
-  return continueWith({ ...state, updatedAt: at }, [ask(content, state)]);
+  // Not the whole summary again: the three choices.
+  return continueWith({ ...state, updatedAt: at }, [pending(content, state)]);
 }
 
 /** Editable entries of the summary: the eight fields, then the contact details. */
@@ -217,20 +300,55 @@ export function ask(content: Content, state: ProposalState): Reply {
     case 'email':
       return { text: `${form.fields[step].question}\n\n**Ejemplo:** ${form.fields[step].example}`, options: [m.options.skip, m.options.cancel] };
     default: {
-      const number = FIELD_STEPS.indexOf(step) + 1;
-      const options = step === 'pillars' ? PILLARS.map((p) => content.messages.pillar_labels[p]).filter((l) => l.length <= 20) : [m.options.back, m.options.cancel];
+      const options = step === 'pillars' ? pillarOptions(content, state) : [m.options.back, m.options.cancel];
       if (step === 'territory') options.unshift(content.territories.national[0]!);
-      return { text: `**(${number}/${FIELD_STEPS.length})** ${form.fields[step].question}\n\n**Ejemplo:** ${form.fields[step].example}`, options };
+      const chosen = step === 'pillars' && state.draft.pillars?.length ? `\n\n${say(content, 'pillars_picked', { pillars: pillarLabels(content, state.draft.pillars) })}` : '';
+      return { text: `${counter(step)} ${form.fields[step].question}\n\n**Ejemplo:** ${form.fields[step].example}${chosen}`, options };
     }
   }
 }
 
-/** The current question with its example, without the step counter or options. */
+/** The pending question asked again after something else: at the summary, its three choices only. */
+export function pending(content: Content, state: ProposalState): Reply {
+  if (state.step !== 'summary') return ask(content, state);
+  if (state.choosingField) return { text: content.messages.messages.edit_which, options: editOptions(content) };
+  const o = content.messages.options;
+  return { text: say(content, 'summary_choices'), options: [o.confirm, o.edit, o.cancel] };
+}
+
+/** The current question explained: step counter, what it expects, the question and its example. */
 function explain(content: Content, state: ProposalState): string {
   const step = state.step;
   if (step === 'summary' || step === 'consent') return ask(content, state).text;
   const field = content.form.fields[step];
-  return `${field.question}\n\n**Ejemplo:** ${field.example}`;
+  const where = isFieldStep(step) ? `${counter(step)} ` : '';
+  return `${where}${field.question}${field.help ? `\n\n${field.help}` : ''}\n\n**Ejemplo:** ${field.example}`;
+}
+
+/** How many answers cancelling would lose. */
+function answered(draft: ProposalDraft): number {
+  const fields = FIELD_STEPS.filter((s) => (s === 'pillars' ? draft.pillars?.length : draft[s] !== undefined)).length;
+  return fields + [draft.name, draft.organization, draft.email].filter((v) => v !== undefined).length;
+}
+
+/**
+ * "cancelar": while changing one field from the summary, back to the summary with nothing
+ * changed; otherwise the whole proposal, after a confirmation when more than two answers would
+ * be lost.
+ */
+export function cancelProposal(content: Content, state: ProposalState, now: Date): FormOutcome {
+  const at = now.toISOString();
+  if (state.editing || state.choosingField) {
+    const summary: ProposalState = { ...state, step: 'summary', editing: false, choosingField: false, confirmingCancel: false, attempts: 0, updatedAt: at };
+    const question = ask(content, summary);
+    if (!state.editing || state.step === 'summary') return continueWith(summary, [question]);
+    const field = content.form.fields[state.step === 'consent' ? 'name' : state.step].label;
+    return continueWith(summary, [withPrefix(say(content, 'edit_cancelled', { field }), question)]);
+  }
+  const count = answered(state.draft);
+  if (state.confirmingCancel || count <= CANCEL_WITHOUT_ASKING) return { kind: 'cancelled' };
+  const o = content.messages.options;
+  return continueWith({ ...state, confirmingCancel: true, updatedAt: at }, [{ text: say(content, 'cancel_confirm', { count }), options: [o.yes, o.no] }]);
 }
 
 function helpReply(content: Content, state: ProposalState): Reply {

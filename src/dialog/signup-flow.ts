@@ -84,12 +84,34 @@ export const signUpFlow: Flow<SignUpState> = {
     }
   },
 
-  reask: (content, state) => ({ text: say(content, state.step === 'name' ? 'signup_name_question' : state.step === 'contact' ? 'signup_contact_question' : 'tables_pick_unclear') }),
+  reask: (content, state) => pendingQuestion(content, state),
 
   cancelled: (c) => ({ text: say(c, 'signup_cancelled_flow') }),
 
   expectsFreeText: (state) => state.step === 'name',
+
+  welcomeBack: (content, state) => {
+    const question = pendingQuestion(content, state);
+    return { ...question, text: `${say(content, 'signup_welcome_back')}\n\n${question.text}` };
+  },
+
+  resumeText: (content) => say(content, 'signup_resume'),
 };
+
+/** The pending question, without the table list's places (which need the store). */
+function pendingQuestion(c: Content, state: SignUpState): Reply {
+  const o = c.messages.options;
+  switch (state.step) {
+    case 'table':
+      return { text: say(c, 'tables_pick_unclear'), options: [o.more_tables, o.cancel] };
+    case 'consent':
+      return { text: say(c, 'signup_privacy', { table: tableName(c, state.tableId ?? '') }), options: [o.yes, o.no] };
+    case 'name':
+      return { text: say(c, 'signup_name_question'), options: [o.cancel] };
+    case 'contact':
+      return { text: say(c, 'signup_contact_question'), options: [o.cancel] };
+  }
+}
 
 async function finish(ctx: FlowContext, state: SignUpState, contact: { email: string } | { phone: string }): Promise<Step<SignUpState>> {
   const c = ctx.content;

@@ -6,10 +6,14 @@
 import { z } from 'zod';
 import { cleanText, hasWords, normalize } from '../nlu/normalize.js';
 import { MAX_FIELD_LENGTH, PILLARS, type Pillar } from '../types.js';
-import type { ProposalForm, Territories } from '../content/schema.js';
+import type { ProposalForm } from '../content/schema.js';
+import type { TerritoryCatalog } from '../territory/catalog.js';
+import { matchTerritory } from '../territory/match.js';
+import { Vocabulary } from '../nlu/vocabulary.js';
 
 export type Reason = keyof ProposalForm['reasons'];
-export type Validation<T> = { ok: true; value: T } | { ok: false; reason: Reason };
+/** A failure may name what the person probably meant (`did_you_mean`), offered as options. */
+export type Validation<T> = { ok: true; value: T } | { ok: false; reason: Reason; suggestions?: string[] };
 
 const ok = <T>(value: T): Validation<T> => ({ ok: true, value });
 const fail = (reason: Reason): Validation<never> => ({ ok: false, reason });
@@ -36,6 +40,8 @@ const PILLAR_WORDS: [string, Pillar][] = [
   ['innovacion', 'innovation'],
   ['tecnologia', 'innovation'],
 ];
+/** The pillars' words, for typo tolerance as the classifier has it ("transparensia", "particpacion"). */
+const PILLAR_VOCABULARY = new Vocabulary(PILLAR_WORDS.flatMap(([words]) => words.split(' ')));
 
 /** One or more pillars, by number (1-5) or name: "1 y 3", "transparencia, participación". */
 export function pillars(input: string): Validation<Pillar[]> {
@@ -47,35 +53,35 @@ export function pillars(input: string): Validation<Pillar[]> {
     if (n < 1 || n > PILLARS.length) return fail('unknown_pillar');
     found.add(PILLARS[n - 1]!);
   }
-  const folded = ` ${normalize(input)} `;
+  const corrected = normalize(input).split(' ').map((w) => PILLAR_VOCABULARY.resolve(w) ?? w);
+  const folded = ` ${corrected.join(' ')} `;
   if (/\btod[oa]s\b/.test(folded)) PILLARS.forEach((p) => found.add(p));
   for (const [word, pillar] of PILLAR_WORDS) if (folded.includes(` ${word}`)) found.add(pillar);
   if (!found.size) return fail('unknown_pillar');
   return ok(PILLARS.filter((p) => found.has(p)));
 }
 
-/** Folds a place name and drops a leading "región de": "Región del Maule" → "maule". */
-const placeKey = (s: string) => normalize(s).replace(/^(la |el )?region (de |del |de la )?/, '');
-
 /**
- * "Nacional", a region, or a commune. A region is recognised by its name after the word
- * "región", or by an alias no commune shares ("RM", "Ñuble"); anything else is taken as a
- * commune as written (there are 346; Valparaíso alone means the commune). A region is given
- * its official name.
+ * "Nacional", a region or a commune (src/territory/match.ts: numbers, Roman numerals, ordinals,
+ * aliases, typos), stored under its official name. Anything else is refused, with the closest
+ * names when there are some ("¿Quisiste decir Valparaíso o Vallenar?").
  */
-export function territory(input: string, territories: Territories): Validation<string> {
+export function territory(input: string, places: TerritoryCatalog): Validation<string> {
   const text = cleanText(input);
   if (!text) return fail('empty');
   if (!hasWords(text)) return fail('no_letters');
-  const key = placeKey(text);
-  if (territories.national.some((n) => normalize(n) === normalize(text))) return ok(territories.national[0]!);
-  const saidRegion = normalize(text).startsWith('region');
-  const region = territories.regions.find(
-    (r) => (saidRegion && placeKey(r.name) === key) || r.aliases.some((a) => normalize(a) === normalize(text)),
-  );
-  if (region) return ok(region.name);
-  if (text.length > 80 || key.replace(/ /g, '').length < 3) return fail('unknown_territory');
-  return ok(text);
+  const match = matchTerritory(text, places);
+  if (match.kind === 'found') return ok(match.name);
+  return match.suggestions.length ? { ok: false, reason: 'did_you_mean', suggestions: match.suggestions } : fail('unknown_territory');
+}
+
+/** The re-ask for a failure, with its suggestions written in: "¿Quisiste decir Renca o Requínoa?". */
+export function reasonText(reasons: ProposalForm['reasons'], failure: { reason: Reason; suggestions?: string[] }): string {
+  const names = failure.suggestions ?? [];
+  // Spanish writes "u" for "or" before an o sound: "Vallenar u Ovalle".
+  const or = /^h?[oó]/i.test(names.at(-1) ?? '') ? 'u' : 'o';
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} ${or} ${names.at(-1)}` : (names[0] ?? '');
+  return reasons[failure.reason].replace('{options}', list);
 }
 
 const emailSchema = z.email();

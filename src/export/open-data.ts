@@ -67,7 +67,14 @@ export function exportable(proposals: Proposal[]): Proposal[] {
 }
 
 /** The data card of `propuestas.csv` / `.json`: every published field, its type and meaning, in Spanish. */
-export const PROPOSAL_FIELDS: { name: keyof ExportedProposal; type: string; meaning: string }[] = [
+/** One field of a published file, as the data card and the JSON files' `fields` describe it. */
+export interface FieldCard {
+  name: string;
+  type: string;
+  meaning: string;
+}
+
+export const PROPOSAL_FIELDS: (FieldCard & { name: keyof ExportedProposal })[] = [
   { name: 'id', type: 'texto', meaning: 'Número de seguimiento, GA-<año de envío>-<6 dígitos>, único.' },
   { name: 'createdAt', type: 'fecha y hora ISO 8601 (UTC)', meaning: 'Cuándo se recibió la propuesta.' },
   { name: 'updatedAt', type: 'fecha y hora ISO 8601 (UTC)', meaning: 'Último cambio de estado o de texto.' },
@@ -79,8 +86,29 @@ export const PROPOSAL_FIELDS: { name: keyof ExportedProposal; type: string; mean
   { name: 'components', type: 'texto', meaning: 'Actividades y productos.' },
   { name: 'institution', type: 'texto', meaning: 'Institución que debería ser responsable.' },
   { name: 'pillars', type: 'lista separada por «;»', meaning: 'Pilares: transparency, participation, accountability, collaboration, innovation.' },
-  { name: 'territory', type: 'texto', meaning: 'Nacional, una región o una comuna.' },
+  { name: 'territory', type: 'texto', meaning: 'Nacional, una región o una comuna, con su nombre oficial (varias, separadas por coma).' },
   { name: 'answer', type: 'texto', meaning: 'Respuesta razonada del equipo (vacía si aún no hay).' },
+];
+
+/** `/datos/borrador.*`: one row per draft commitment. */
+export const DRAFT_FIELDS: FieldCard[] = [
+  { name: 'id', type: 'texto', meaning: 'Compromiso del borrador (C1, C2…).' },
+  { name: 'title', type: 'texto', meaning: 'Título del compromiso.' },
+  { name: 'agree', type: 'entero', meaning: 'Personas de acuerdo.' },
+  { name: 'disagree', type: 'entero', meaning: 'Personas en desacuerdo.' },
+  { name: 'pass', type: 'entero', meaning: 'Personas que lo vieron y pasaron, sin tomar posición.' },
+  { name: 'total', type: 'entero', meaning: 'Personas que opinaron (la suma de las tres anteriores).' },
+  { name: 'comments', type: 'entero', meaning: 'Comentarios escritos, incluidos los ocultos por moderación.' },
+  { name: 'mostImportant', type: 'entero', meaning: 'Veces que se eligió como el compromiso más importante del borrador.' },
+];
+
+/** `/datos/opiniones.*`: one row per published comment. */
+export const OPINION_FIELDS: FieldCard[] = [
+  { name: 'id', type: 'texto', meaning: 'Referencia del comentario, <compromiso>:<número> (C3:12); los números no se reutilizan.' },
+  { name: 'commitment', type: 'texto', meaning: 'Compromiso comentado (C1, C2…).' },
+  { name: 'vote', type: 'texto', meaning: 'Opinión de quien comentó: agree, disagree o pass.' },
+  { name: 'comment', type: 'texto', meaning: 'El comentario, con los datos personales ocultos. Los ocultos por moderación no se publican.' },
+  { name: 'at', type: 'fecha y hora ISO 8601 (UTC)', meaning: 'Cuándo se escribió.' },
 ];
 
 /** Every published JSON file's shape (the Metagov "Interoperable Deliberative Tools" style): licence, date, fields, records. */
@@ -104,8 +132,8 @@ export function openDataFile(proposals: Proposal[], format: 'csv' | 'json', lice
 }
 
 /** Any other published table (draft tallies, comments) in the same two shapes: CSV with formula escaping, or JSON with licence and fields. */
-export function tableFile(records: object[], fields: string[], format: 'csv' | 'json', licence: string, generatedAt: Date): string {
-  if (format === 'csv') return stringify(records, { header: true, columns: fields, escape_formulas: true });
+export function tableFile(records: object[], fields: FieldCard[], format: 'csv' | 'json', licence: string, generatedAt: Date): string {
+  if (format === 'csv') return stringify(records, { header: true, columns: fields.map((f) => f.name), escape_formulas: true });
   return jsonFile(licence, generatedAt, fields, records);
 }
 

@@ -101,6 +101,15 @@ export class IntentClassifier {
     };
   }
 
+  /**
+   * The stems of a normalised text's content words: typo-corrected for a message, as written for
+   * training text (correcting it would only cost a vocabulary search per unknown word).
+   */
+  stemsOf(normalized: string, correct = true): string[] {
+    if (!correct) return contentWords(normalized).slice(0, MAX_WORDS).map((w) => this.stem(w));
+    return this.analyse(normalized).stems;
+  }
+
   private analyse(normalized: string): { stems: string[]; known: number; total: number } {
     const stems: string[] = [];
     let known = 0;

@@ -31,14 +31,37 @@ const TIE_BREAK_BELOW = 0.9;
 
 export interface Understander {
   understand(text: string): IntentMatch;
+  /** Word stems of a text as the classifier sees it (for fact retrieval); typo-corrected unless `asWritten`. */
+  stems(text: string, asWritten?: boolean): string[];
 }
 
-/** Trains the classifier on the intents' examples and returns the understanding function. */
-export function createUnderstander(intents: Map<IntentName, IntentFile>, options: UnderstandOptions = {}): Understander {
+/** Extra labelled examples beside the intent files: the questions each fact answers (`data/knowledge.yaml`). */
+export interface ExtraExample {
+  intent: IntentName;
+  text: string;
+}
+
+/** The questions of the fact answers, as training examples of their intents. */
+export function factQuestions(answers: readonly { intent: IntentName; questions: string[] }[]): ExtraExample[] {
+  return answers.flatMap((a) => a.questions.map((text) => ({ intent: a.intent, text })));
+}
+
+/** Trains the classifier on the intents' examples (and the facts' questions) and returns the understanding function. */
+export function createUnderstander(intents: Map<IntentName, IntentFile>, options: UnderstandOptions = {}, extra: ExtraExample[] = []): Understander {
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
   const maxOutOfScope = options.maxOutOfScope ?? DEFAULT_MAX_OUT_OF_SCOPE;
-  const examples = [...intents.values()].flatMap((f) => f.examples.map((text) => ({ intent: f.intent, text: normalize(text) })));
+  // Each example normalised once: training and fact retrieval (`stems`) both read it.
+  const normalizedExamples = new Map<string, string>();
+  const norm = (text: string) => {
+    let n = normalizedExamples.get(text);
+    if (n === undefined) normalizedExamples.set(text, (n = normalize(text)));
+    return n;
+  };
+  const own = [...intents.values()].flatMap((f) => f.examples.map((text) => ({ intent: f.intent, text: norm(text) })));
+  // A fact question that repeats an intent example would count twice.
+  const seen = new Set(own.map((e) => e.text));
+  const examples = own.concat(extra.map((e) => ({ intent: e.intent, text: norm(e.text) })).filter((e) => !seen.has(e.text) && seen.add(e.text)));
   const classifier = new IntentClassifier(examples, options.smoothing);
   // A message that is one of the examples (after normalising) means that example's intent:
   // option labels and stock phrases never depend on the classifier's mood.
@@ -46,6 +69,8 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
   const known = new Set<string>(INTENT_NAMES);
 
   return {
+    stems: (raw: string, asWritten = false) =>
+      classifier.stemsOf(normalizedExamples.get(raw) ?? normalize(cleanText(raw).slice(0, MAX_MESSAGE_LENGTH)), !asWritten),
     understand(raw: string): IntentMatch {
       const text = cleanText(raw).slice(0, MAX_MESSAGE_LENGTH);
       const trackingNumber = findTrackingNumber(text);
@@ -66,9 +91,10 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
       // When the Bayes model hesitates between two intents, the closest example settles it.
       const nearest = c.nearest?.label;
       if (c.runnerUp && c.confidence < TIE_BREAK_BELOW && nearest === c.runnerUp.intent && known.has(nearest)) {
-        return { intent: nearest as IntentName, confidence: c.runnerUp.confidence, source: 'classifier' };
+        return { intent: nearest as IntentName, confidence: c.runnerUp.confidence, source: 'classifier', runnerUp: { intent, confidence: c.confidence } };
       }
-      return { intent, confidence: c.confidence, source: 'classifier' };
+      const runnerUp = c.runnerUp && known.has(c.runnerUp.intent) ? { runnerUp: { intent: c.runnerUp.intent as IntentName, confidence: c.runnerUp.confidence } } : {};
+      return { intent, confidence: c.confidence, source: 'classifier', ...runnerUp };
     },
   };
 }

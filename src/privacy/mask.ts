@@ -5,6 +5,7 @@
  * What no pattern catches (a name without a cue) is left to staff moderation.
  */
 import { findNumbers } from 'libphonenumber-js/max';
+import { LRUCache } from 'lru-cache';
 
 /** Labels that replace what was masked; they are also what a reader sees in published text. */
 export const MASK = {
@@ -105,7 +106,24 @@ function maskPhones(text: string): string {
   return out + text.slice(last);
 }
 
+/**
+ * Results pages and open-data files mask the same texts again and again (10,000 proposals, each
+ * rebuilt after any change): remember the masked form of recent texts. The function is pure, so
+ * a remembered result is never stale; the bound is on characters held.
+ */
+const masked = new LRUCache<string, string>({ maxSize: 32_000_000, sizeCalculation: (value, key) => value.length + key.length + 1 });
+
+/** Replaces phones, emails, RUTs, names after introductions, addresses, accounts, cards and plates with labels. */
 export function maskPersonalData(text: string): string {
+  let out = masked.get(text);
+  if (out === undefined) {
+    out = maskNow(text);
+    masked.set(text, out);
+  }
+  return out;
+}
+
+function maskNow(text: string): string {
   let out = text
     .replace(EMAIL_SPELLED, MASK.email)
     .replace(EMAIL, MASK.email)

@@ -21,6 +21,7 @@ export const activityId = (conversationId: string, index: number) => `${conversa
 export class MemoryChatConversations implements ChatConversations {
   private readonly conversations = new Map<string, Held>();
   private readonly tokens = new Map<string, string>();
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly limits: ChatLimits,
@@ -72,6 +73,7 @@ export class MemoryChatConversations implements ChatConversations {
       held.activities.shift();
       held.dropped++;
     }
+    for (const onAppend of this.watchers.get(held.id) ?? []) onAppend();
     return id;
   }
 
@@ -85,6 +87,22 @@ export class MemoryChatConversations implements ChatConversations {
     const held = this.conversations.get(conversationId);
     const index = held?.activities.findIndex((a) => a.id === id) ?? -1;
     if (held && index >= 0) held.activities[index] = { ...activity, id };
+  }
+
+  async has(conversationId: string): Promise<boolean> {
+    return this.conversations.has(conversationId);
+  }
+
+  watch(conversationId: string, onAppend: () => void): () => void {
+    const set = this.watchers.get(conversationId) ?? new Set();
+    // A wrapper, so the same function watching twice is two watches.
+    const entry = () => onAppend();
+    set.add(entry);
+    this.watchers.set(conversationId, set);
+    return () => {
+      set.delete(entry);
+      if (!set.size && this.watchers.get(conversationId) === set) this.watchers.delete(conversationId);
+    };
   }
 
   async sweep(): Promise<number> {

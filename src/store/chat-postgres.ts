@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { inTransaction } from './pg-transaction.js';
 import { activityId, randomId } from './chat-memory.js';
+import type { PgNotifications } from './pg-notify.js';
 import type { ChatActivity, ChatConversation, ChatConversations, ChatLimits, IssuedToken } from './port.js';
 
 interface Row {
@@ -10,12 +11,17 @@ interface Row {
   started: boolean;
 }
 
+/** The NOTIFY channel an append announces its conversation on. */
+export const CHAT_CHANNEL = 'cabildo_chat';
+
 const view = (r: Row): ChatConversation => ({ id: r.id, userId: r.user_id, started: r.started });
 
 export class PostgresChatConversations implements ChatConversations {
   constructor(
     private readonly pool: pg.Pool,
     private readonly limits: ChatLimits,
+    /** LISTEN/NOTIFY on `CHAT_CHANNEL`: how an append on one instance reaches sockets on another. */
+    private readonly notifications: PgNotifications,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -69,6 +75,8 @@ export class PostgresChatConversations implements ChatConversations {
       if (index >= this.limits.maxActivities) {
         await db.query('DELETE FROM chat_activities WHERE conversation_id = $1 AND idx <= $2', [conversationId, index - this.limits.maxActivities]);
       }
+      // Delivered to every listening instance when the transaction commits, never before.
+      await db.query('SELECT pg_notify($1, $2)', [CHAT_CHANNEL, conversationId]);
       return id;
     });
   }
@@ -87,6 +95,15 @@ export class PostgresChatConversations implements ChatConversations {
 
   async replace(conversationId: string, id: string, activity: ChatActivity): Promise<void> {
     await this.pool.query("UPDATE chat_activities SET activity = $3 WHERE conversation_id = $1 AND activity->>'id' = $2", [conversationId, id, { ...activity, id }]);
+  }
+
+  async has(conversationId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM chat_conversations WHERE id = $1', [conversationId]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  watch(conversationId: string, onAppend: () => void): () => void {
+    return this.notifications.listen(conversationId, onAppend);
   }
 
   async sweep(): Promise<number> {

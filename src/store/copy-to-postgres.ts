@@ -87,7 +87,21 @@ async function copy(db: pg.PoolClient, r: StoreData, s: SessionData): Promise<Co
   const opinions = r.opinions ?? [];
   n = 0;
   for (const o of opinions) {
-    n += added(await db.query('INSERT INTO opinions (user_key, commitment_id, vote, comment, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [o.userKey, o.commitmentId, o.vote, o.comment ?? null, o.at]));
+    n += added(
+      await db.query('INSERT INTO opinions (user_key, commitment_id, vote, comment, comment_no, channel, hidden, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [
+        o.userKey,
+        o.commitmentId,
+        o.vote,
+        o.comment ?? null,
+        o.commentNo ?? null,
+        o.channel ?? null,
+        o.hidden ?? null,
+        o.at,
+      ]),
+    );
+  }
+  for (const [commitmentId, last] of Object.entries(r.commentCounters ?? {})) {
+    await db.query('INSERT INTO comment_counters (commitment_id, last) VALUES ($1, $2) ON CONFLICT (commitment_id) DO UPDATE SET last = GREATEST(comment_counters.last, EXCLUDED.last)', [commitmentId, last]);
   }
   await count('opinions', opinions.length, n, () =>
     total("SELECT count(*) AS n FROM opinions WHERE user_key || ' ' || commitment_id = ANY($1)", [opinions.map((o) => `${o.userKey} ${o.commitmentId}`)]),
@@ -114,6 +128,23 @@ async function copy(db: pg.PoolClient, r: StoreData, s: SessionData): Promise<Co
     n += added(await db.query('INSERT INTO commitment_responses (commitment_id, text, at, by_actor) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [x.commitmentId, x.text, x.at, x.by]));
   }
   await count('consultation responses', responses.length, n, () => total('SELECT count(*) AS n FROM commitment_responses WHERE commitment_id = ANY($1)', [responses.map((x) => x.commitmentId)]));
+
+  // A person's linked identifiers (hashes), and where to reach them, still sealed: the same secret opens them.
+  const people = Object.entries(r.people ?? {});
+  n = 0;
+  for (const [key, person] of people) n += added(await db.query('INSERT INTO person_links (key, person) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, person]));
+  await count('linked identifiers', people.length, n, () => total('SELECT count(*) AS n FROM person_links WHERE key = ANY($1)', [people.map(([k]) => k)]));
+  const reach = Object.entries(s.reach ?? {});
+  n = 0;
+  for (const [key, x] of reach) n += added(await db.query('INSERT INTO reach (user_key, last_inbound, address) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [key, x.at, x.address]));
+  await count('last messages (WhatsApp window)', reach.length, n, () => total('SELECT count(*) AS n FROM reach WHERE user_key = ANY($1)', [reach.map(([k]) => k)]));
+
+  // Who asked for no more email must stay unsubscribed (emails still queued are not copied:
+  // the JSON store's server sends them before it stops, or they are skipped).
+  const unsubscribed = r.unsubscribed ?? [];
+  n = 0;
+  for (const key of unsubscribed) n += added(await db.query('INSERT INTO email_unsubscribed (address_key, at) VALUES ($1, now()) ON CONFLICT DO NOTHING', [key]));
+  await count('email unsubscriptions', unsubscribed.length, n, () => total('SELECT count(*) AS n FROM email_unsubscribed WHERE address_key = ANY($1)', [unsubscribed]));
 
   const short = counts.filter((c) => c.postgres !== c.json);
   if (short.length) {

@@ -4,6 +4,7 @@
  * JSON file) or in a database. Nothing outside `src/store/` knows which one it has; one contract
  * suite (test/store/contract.ts) holds every implementation to the same behaviour.
  */
+import type { CommentRef } from '../comment-ref.js';
 import type {
   AuditEntry,
   CommitmentResponse,
@@ -20,6 +21,9 @@ import type {
   Vote,
 } from '../types.js';
 import type { UserKeyer } from './user-key.js';
+import type { EmailOutbox } from './outbox.js';
+
+export type { EmailItem, EmailOutbox, OutboxEntry, SignUpConfirmation } from './outbox.js';
 
 export interface WriteFailure {
   at: string;
@@ -126,10 +130,26 @@ export interface ChatConversations {
   since(conversationId: string, watermark: number): Promise<{ activities: ChatActivity[]; watermark: string }>;
   /** Replaces a kept activity (an update, or a deletion's empty entry: indexes stay watermarks). */
   replace(conversationId: string, activityId: string, activity: ChatActivity): Promise<void>;
+  /** Whether the conversation is still held (not forgotten), without counting as a visit. */
+  has(conversationId: string): Promise<boolean>;
+  /**
+   * Calls `onAppend` soon after an activity is added to the conversation, by this process or by
+   * any instance sharing the store; a hint to read `since` again, which may also come without
+   * news (after a lost connection). Returns the function that stops it.
+   */
+  watch(conversationId: string, onAppend: () => void): () => void;
   /** Forgets idle conversations and their tokens; returns how many went. */
   sweep(): Promise<number>;
   /** Conversations held, and live tokens (never more than conversations). */
   counts(): Promise<{ conversations: number; tokens: number }>;
+}
+
+/** Where a person on a channel that can write first was last heard from (WhatsApp's 24-hour window). */
+export interface Reach {
+  /** When the person last wrote (ISO). */
+  lastInboundAt: string;
+  /** Where to write back, as the channel put it; sealed in the store (see UserKeyer.seal), plain here. */
+  address: string;
 }
 
 export interface Store {
@@ -153,10 +173,36 @@ export interface Store {
   setStatus(id: string, change: { status: ProposalStatus; answer?: string; actor: string }, now: Date): Promise<StatusOutcome>;
   /** Staff moderation: hides a proposal from the public results with `reason`, or shows it again (undefined); audited, and the author is told. */
   setHidden(id: string, reason: string | undefined, actor: string, now: Date): Promise<'changed' | 'not_found'>;
+  /** The same for one comment on the draft, by its reference (`C3:12`). */
+  setCommentHidden(ref: CommentRef, reason: string | undefined, actor: string, now: Date): Promise<'changed' | 'not_found'>;
   /** Records a staff action that changes nothing else (a listing, an export). */
   audit(entry: AuditEntry): Promise<void>;
+  /**
+   * Changes whenever something the public results show may have changed (proposals, opinions,
+   * priorities, responses, moderation), across instances: caches of rendered pages key on it.
+   */
+  resultsRevision(): Promise<string>;
+
+  /**
+   * The person `key` was linked to (see `linkPerson`), or undefined: one person may reach Cabildo
+   * under several identifiers (WhatsApp's phone number and business-scoped user id).
+   */
+  personOf(key: string): Promise<string | undefined>;
+  /**
+   * Links each of `keys` not linked yet to `person` (keyed hashes only, never the identifiers);
+   * returns the person the first key stands for afterwards (another instance may have won).
+   */
+  linkPerson(keys: string[], person: string): Promise<string>;
+  /** Records that the person wrote at `at` and where to write back; kept sealed, so it survives restarts and serves every instance. */
+  setReach(userKey: string, at: Date, address: string): Promise<void>;
+  reach(userKey: string): Promise<Reach | undefined>;
 
   hasNotices(userKey: string): Promise<boolean>;
+  /**
+   * Removes one waiting notice, as `pendingNotices` returned it, once it was delivered: true for
+   * the one caller that removed it.
+   */
+  removeNotice(notice: Notice): Promise<boolean>;
   /** Removes and returns the notices waiting for a person: each is taken once. */
   takeNotices(userKey: string): Promise<Notice[]>;
   /** Every notice waiting, for channels that can write first. */
@@ -168,7 +214,8 @@ export interface Store {
 
   /** A vote on a commitment; a second vote on the same one replaces the first (and its comment). */
   vote(userKey: string, commitmentId: string, vote: Vote, now: Date): Promise<{ replaced: boolean }>;
-  comment(userKey: string, commitmentId: string, comment: string, now: Date): Promise<void>;
+  /** Writes the comment on the person's opinion (which must exist), under the commitment's next comment number. */
+  comment(userKey: string, channel: string, commitmentId: string, comment: string, now: Date): Promise<void>;
   /** A person's opinions, in the order they gave them. */
   opinionsOf(userKey: string): Promise<Opinion[]>;
   /** Every opinion (on one commitment, when given), newest first. */
@@ -207,6 +254,12 @@ export interface Store {
 
   /** The web chat's conversations, shared by every instance on this store. */
   chatConversations(limits: ChatLimits, now?: () => number): ChatConversations;
+  /**
+   * The email outbox: every notice (and work-table sign-up) for a person who gave an email
+   * address with consent is queued here in the same write that creates it, apart from the chat
+   * delivery, until it is emailed (see src/store/outbox.ts).
+   */
+  emailOutbox(): EmailOutbox;
 
   health(): Promise<StoreHealth>;
   /** Waits for every write in flight, then releases what the store holds. */

@@ -7,15 +7,19 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { formatTrackingNumber } from '../nlu/rules.js';
+import type { CommentRef } from '../comment-ref.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
-import type { AuditEntry, CommitmentResponse, DialogState, ErasureScope, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
-import { PostgresChatConversations } from './chat-postgres.js';
+import type { AuditEntry, CommitmentResponse, DialogState, ErasureScope, Moderation, Notice, Opinion, Priority, Proposal, ProposalStatus, SignUp, Vote } from '../types.js';
+import { CHAT_CHANNEL, PostgresChatConversations } from './chat-postgres.js';
+import { PgNotifications } from './pg-notify.js';
 import { inTransaction } from './pg-transaction.js';
-import type { ChatConversations, ChatLimits, Invitation, NewProposal, NewSignUp, ProposalFilter, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
+import { PostgresEmailOutbox, queueEmail } from './outbox-postgres.js';
+import type { EmailOutbox } from './outbox.js';
+import type { ChatConversations, ChatLimits, Invitation, NewProposal, NewSignUp, ProposalFilter, Reach, SignUpOutcome, StatusOutcome, Store, StoreHealth, UserData } from './port.js';
 import type { UserKeyer } from './user-key.js';
 import { fold } from '../text/fold.js';
-import { applyHidden, applyStatus, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { applyCommentHidden, applyHidden, applyStatus, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -26,6 +30,8 @@ const DELIVERY_RETENTION = '2 days';
 export class PostgresStore implements Store {
   /** Connections holding a claim (see `claim`), released at close. */
   private readonly claims: pg.PoolClient[] = [];
+  /** One LISTEN connection for the web chat's streams, open while a socket watches one. */
+  private chatNotifications: PgNotifications | undefined;
 
   /**
    * `locks` is a pool of its own for per-person locks: a turn holds one of its connections while
@@ -171,6 +177,44 @@ export class PostgresStore implements Store {
     await this.pool.query('INSERT INTO audit (entry) VALUES ($1)', [entry]);
   }
 
+  async resultsRevision(): Promise<string> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT n FROM results_revision');
+    return rows[0]!.n;
+  }
+
+  async personOf(key: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ person: string }>('SELECT person FROM person_links WHERE key = $1', [key]);
+    return rows[0]?.person;
+  }
+
+  async linkPerson(keys: string[], person: string): Promise<string> {
+    // ON CONFLICT DO NOTHING: a key linked by another instance first stays where that one put it.
+    await this.pool.query('INSERT INTO person_links (key, person) SELECT k, $2 FROM unnest($1::text[]) AS k ON CONFLICT (key) DO NOTHING', [keys, person]);
+    return (await this.personOf(keys[0]!)) ?? person;
+  }
+
+  async setReach(userKey: string, at: Date, address: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO reach (user_key, last_inbound, address) VALUES ($1, $2, $3) ON CONFLICT (user_key) DO UPDATE SET last_inbound = GREATEST(reach.last_inbound, EXCLUDED.last_inbound), address = EXCLUDED.address',
+      [userKey, at, this.userKey.seal(address)],
+    );
+  }
+
+  async reach(userKey: string): Promise<Reach | undefined> {
+    const { rows } = await this.pool.query<{ last_inbound: Date; address: string }>('SELECT last_inbound, address FROM reach WHERE user_key = $1', [userKey]);
+    const address = rows[0] && this.userKey.unseal(rows[0].address);
+    return rows[0] && address !== undefined ? { lastInboundAt: rows[0].last_inbound.toISOString(), address } : undefined;
+  }
+
+  async removeNotice(notice: Notice): Promise<boolean> {
+    // jsonb equality compares content, not field order; SKIP LOCKED lets two removers of twin notices each take one.
+    const { rowCount } = await this.pool.query(
+      'DELETE FROM notices WHERE id = (SELECT id FROM notices WHERE user_key = $1 AND body = $2::jsonb ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)',
+      [notice.userKey, JSON.stringify(notice)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   async hasNotices(userKey: string): Promise<boolean> {
     const { rows } = await this.pool.query('SELECT 1 FROM notices WHERE user_key = $1 LIMIT 1', [userKey]);
     return rows.length > 0;
@@ -214,9 +258,13 @@ export class PostgresStore implements Store {
         await updateProposal(db, p);
       }
       await db.query('DELETE FROM notices WHERE user_key = $1', [userKey]);
+      await db.query('DELETE FROM email_outbox WHERE user_key = $1', [userKey]);
       const { rows: signups } = await db.query<{ doc: SignUp }>('SELECT doc FROM signups WHERE user_key = $1 ORDER BY seq', [userKey]);
       for (const { doc } of signups) await release(db, doc, now);
       if (scope === 'withdraw') {
+        // Nothing will be sent to the person any more: forget where to reach them and their other identifiers.
+        await db.query('DELETE FROM reach WHERE user_key = $1', [userKey]);
+        await db.query('DELETE FROM person_links WHERE person = $1', [userKey]);
         await db.query('DELETE FROM opinions WHERE user_key = $1', [userKey]);
         await db.query('DELETE FROM priorities WHERE user_key = $1', [userKey]);
       } else {
@@ -242,9 +290,36 @@ export class PostgresStore implements Store {
     });
   }
 
-  async comment(userKey: string, commitmentId: string, comment: string, now: Date): Promise<void> {
-    const updated = await this.pool.query('UPDATE opinions SET comment = $3, at = $4 WHERE user_key = $1 AND commitment_id = $2', [userKey, commitmentId, comment, now.toISOString()]);
-    if (!updated.rowCount) throw new CabildoError('OPINION_NOT_FOUND', `No opinion on ${commitmentId} to comment on.`);
+  async comment(userKey: string, channel: string, commitmentId: string, comment: string, now: Date): Promise<void> {
+    await this.transaction(async (db) => {
+      const exists = await db.query('SELECT 1 FROM opinions WHERE user_key = $1 AND commitment_id = $2 FOR UPDATE', [userKey, commitmentId]);
+      if (!exists.rowCount) throw new CabildoError('OPINION_NOT_FOUND', `No opinion on ${commitmentId} to comment on.`);
+      const { rows } = await db.query<{ last: number }>(
+        'INSERT INTO comment_counters (commitment_id, last) VALUES ($1, 1) ON CONFLICT (commitment_id) DO UPDATE SET last = comment_counters.last + 1 RETURNING last',
+        [commitmentId],
+      );
+      await db.query('UPDATE opinions SET comment = $3, comment_no = $4, channel = $5, hidden = NULL, at = $6 WHERE user_key = $1 AND commitment_id = $2', [
+        userKey,
+        commitmentId,
+        comment,
+        rows[0]!.last,
+        channel,
+        now.toISOString(),
+      ]);
+    });
+  }
+
+  async setCommentHidden(ref: CommentRef, reason: string | undefined, actor: string, now: Date): Promise<'changed' | 'not_found'> {
+    return this.transaction(async (db) => {
+      const { rows } = await db.query<OpinionRow>('SELECT * FROM opinions WHERE commitment_id = $1 AND comment_no = $2 AND comment IS NOT NULL FOR UPDATE', [ref.commitmentId, ref.commentNo]);
+      if (!rows[0]) return 'not_found';
+      const opinion = toOpinion(rows[0]);
+      const { audit, notice } = applyCommentHidden(opinion, ref, reason, actor, now);
+      await db.query('UPDATE opinions SET hidden = $3 WHERE commitment_id = $1 AND comment_no = $2', [ref.commitmentId, ref.commentNo, opinion.hidden ?? null]);
+      await db.query('INSERT INTO audit (entry) VALUES ($1)', [audit]);
+      if (notice) await addNotice(db, notice);
+      return 'changed';
+    });
   }
 
   async opinionsOf(userKey: string): Promise<Opinion[]> {
@@ -314,6 +389,7 @@ export class PostgresStore implements Store {
       const { rows: taken } = await db.query<{ n: string }>("SELECT count(*) AS n FROM signups WHERE table_id = $1 AND doc->>'status' = 'confirmed'", [input.tableId]);
       const signUp = newSignUp(input, signUpCode(input.tableId, randomBytes(4)), Number(taken[0]!.n) < capacity, now);
       await db.query('INSERT INTO signups (code, table_id, user_key, doc) VALUES ($1, $2, $3, $4)', [signUp.code, signUp.tableId, signUp.userKey, signUp]);
+      await queueEmail(db, { kind: 'table_signup', userKey: signUp.userKey, channel: signUp.channel, createdAt: signUp.createdAt, tableId: signUp.tableId, code: signUp.code });
       return { signUp, existing: false, ...(await position(db, signUp)) };
     });
   }
@@ -354,8 +430,13 @@ export class PostgresStore implements Store {
     });
   }
 
+  emailOutbox(): EmailOutbox {
+    return new PostgresEmailOutbox(this.pool);
+  }
+
   chatConversations(limits: ChatLimits, now?: () => number): ChatConversations {
-    return new PostgresChatConversations(this.pool, limits, now);
+    this.chatNotifications ??= new PgNotifications(this.pool.options, CHAT_CHANNEL);
+    return new PostgresChatConversations(this.pool, limits, this.chatNotifications, now);
   }
 
   async health(): Promise<StoreHealth> {
@@ -369,6 +450,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     for (const client of this.claims.splice(0)) client.release();
+    await this.chatNotifications?.close();
     await Promise.all([this.pool.end(), this.locks.end()]);
   }
 }
@@ -381,8 +463,10 @@ async function updateProposal(db: Db, p: Proposal): Promise<void> {
   await db.query('UPDATE proposals SET user_key = $2, status = $3, doc = $4 WHERE id = $1', [p.id, p.userKey ?? null, p.status, p]);
 }
 
+/** Leaves a notice, and queues its email when the person gave an address with consent (same transaction). */
 async function addNotice(db: Db, notice: Notice): Promise<void> {
   await db.query('INSERT INTO notices (user_key, body) VALUES ($1, $2)', [notice.userKey, notice]);
+  await queueEmail(db, notice);
 }
 
 /** A transaction-scoped lock on one work table (released at commit or rollback). */
@@ -421,11 +505,23 @@ interface OpinionRow {
   commitment_id: string;
   vote: Vote;
   comment: string | null;
+  comment_no: number | null;
+  channel: string | null;
+  hidden: Moderation | null;
   at: Date;
 }
 
 function toOpinion(r: OpinionRow): Opinion {
-  return { commitmentId: r.commitment_id, userKey: r.user_key, vote: r.vote, ...(r.comment !== null ? { comment: r.comment } : {}), at: r.at.toISOString() };
+  return {
+    commitmentId: r.commitment_id,
+    userKey: r.user_key,
+    vote: r.vote,
+    ...(r.comment !== null ? { comment: r.comment } : {}),
+    ...(r.comment_no !== null ? { commentNo: r.comment_no } : {}),
+    ...(r.channel !== null ? { channel: r.channel } : {}),
+    ...(r.hidden !== null ? { hidden: r.hidden } : {}),
+    at: r.at.toISOString(),
+  };
 }
 
 interface PriorityRow {

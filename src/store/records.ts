@@ -1,6 +1,7 @@
 /** Record rules every store implementation shares: how a proposal is made, and how it is forgotten. */
 import { maskPersonalData } from '../privacy/mask.js';
-import type { AuditEntry, ErasureScope, Notice, Proposal, ProposalStatus, SignUp } from '../types.js';
+import type { AuditEntry, ErasureScope, Notice, Opinion, Proposal, ProposalStatus, SignUp } from '../types.js';
+import { commentRef, type CommentRef } from '../comment-ref.js';
 import type { NewProposal, NewSignUp } from './port.js';
 
 /** The fields a person wrote, scrubbed when they ask to be forgotten. */
@@ -76,6 +77,17 @@ export function applyHidden(proposal: Proposal, reason: string | undefined, acto
   const audit: AuditEntry = { at, actor, action: reason !== undefined ? 'hide' : 'unhide', proposalId: proposal.id, ...(reason !== undefined ? { detail: reason } : {}) };
   if (!proposal.userKey) return { audit };
   return { audit, notice: { userKey: proposal.userKey, channel: proposal.channel, createdAt: at, kind: 'moderation', proposalId: proposal.id, hidden: reason !== undefined, ...(reason !== undefined ? { reason } : {}) } };
+}
+
+/** Hides a comment (with the reason) or shows it again: the audit entry, and the author's notice when the comment says where they wrote. */
+export function applyCommentHidden(opinion: Opinion, ref: CommentRef, reason: string | undefined, actor: string, now: Date): { audit: AuditEntry; notice?: Notice } {
+  const at = now.toISOString();
+  if (reason !== undefined) opinion.hidden = { reason, at, by: actor };
+  else delete opinion.hidden;
+  const audit: AuditEntry = { at, actor, action: reason !== undefined ? 'hide_comment' : 'unhide_comment', comment: commentRef(ref), ...(reason !== undefined ? { detail: reason } : {}) };
+  if (!opinion.channel) return { audit };
+  const notice: Notice = { userKey: opinion.userKey, channel: opinion.channel, createdAt: at, kind: 'comment_moderation', commitmentId: ref.commitmentId, commentNo: ref.commentNo, hidden: reason !== undefined, ...(reason !== undefined ? { reason } : {}) };
+  return { audit, notice };
 }
 
 /** Codes people read aloud and type on phones: no 0/O or 1/I. */

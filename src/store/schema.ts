@@ -4,9 +4,10 @@
  * would only fail later, in front of a citizen or in an export).
  */
 import { z } from 'zod';
-import { PILLARS, PROPOSAL_STATUSES, PROPOSAL_STEPS, VOTES } from '../types.js';
+import { INTENT_NAMES, PILLARS, PROPOSAL_STATUSES, PROPOSAL_STEPS, VOTES } from '../types.js';
 
 const isoDate = z.iso.datetime({ offset: true });
+const moderation = z.object({ reason: z.string(), at: isoDate, by: z.string() });
 const status = z.enum(PROPOSAL_STATUSES);
 
 const statusChange = z.object({ status, at: isoDate, by: z.string(), answer: z.string().optional() });
@@ -23,7 +24,7 @@ const proposal = z.object({
   answer: z.string().optional(),
   history: z.array(statusChange),
   dialogId: z.string().optional(),
-  hidden: z.object({ reason: z.string(), at: isoDate, by: z.string() }).optional(),
+  hidden: moderation.optional(),
   title: z.string(),
   problem: z.string(),
   description: z.string(),
@@ -39,8 +40,12 @@ const notice = z.union([
   z.object({ ...noticeBase, kind: z.literal('status').optional(), proposalId: z.string() }),
   z.object({ ...noticeBase, kind: z.literal('draft_open'), proposalId: z.string(), commitmentId: z.string() }),
   z.object({ ...noticeBase, kind: z.literal('moderation'), proposalId: z.string(), hidden: z.boolean(), reason: z.string().optional() }),
+  z.object({ ...noticeBase, kind: z.literal('comment_moderation'), commitmentId: z.string(), commentNo: z.number().int().positive(), hidden: z.boolean(), reason: z.string().optional() }),
   z.object({ ...noticeBase, kind: z.enum(['table_promoted', 'table_reminder']), tableId: z.string(), code: z.string() }),
 ]);
+/** What an email says: a notice, or a work-table sign-up's confirmation (src/store/outbox.ts). */
+const emailItem = z.union([notice, z.object({ ...noticeBase, kind: z.literal('table_signup'), tableId: z.string(), code: z.string() })]);
+const outboxEntry = z.object({ id: z.string(), item: emailItem, attempts: z.number().int().nonnegative(), queuedAt: isoDate, nextAt: isoDate.optional() });
 const signUp = z.object({
   code: z.string(),
   tableId: z.string(),
@@ -54,9 +59,18 @@ const signUp = z.object({
   updatedAt: isoDate,
   reminded: z.boolean().optional(),
 });
-const opinion = z.object({ commitmentId: z.string(), userKey: z.string(), vote: z.enum(VOTES), comment: z.string().optional(), at: isoDate });
+const opinion = z.object({
+  commitmentId: z.string(),
+  userKey: z.string(),
+  vote: z.enum(VOTES),
+  comment: z.string().optional(),
+  commentNo: z.number().int().positive().optional(),
+  channel: z.string().optional(),
+  hidden: moderation.optional(),
+  at: isoDate,
+});
 const priority = z.object({ userKey: z.string(), commitmentId: z.string(), at: isoDate });
-const auditEntry = z.object({ at: isoDate, actor: z.string(), action: z.string(), proposalId: z.string().optional(), detail: z.string().optional() });
+const auditEntry = z.object({ at: isoDate, actor: z.string(), action: z.string(), proposalId: z.string().optional(), comment: z.string().optional(), detail: z.string().optional() });
 
 export const storeDataSchema = z.object({
   v: z.literal(1),
@@ -68,6 +82,8 @@ export const storeDataSchema = z.object({
     });
   }),
   counters: z.record(z.string().regex(/^\d{4}$/), z.number().int().nonnegative()),
+  /** The last comment number given per draft commitment (absent in files written before comments had numbers). */
+  commentCounters: z.record(z.string(), z.number().int().nonnegative()).optional(),
   notices: z.array(notice),
   audit: z.array(auditEntry),
   // Absent in files written before the draft consultation existed.
@@ -76,6 +92,11 @@ export const storeDataSchema = z.object({
   invited: z.array(z.string()).optional(),
   signups: z.array(signUp).optional(),
   responses: z.array(z.object({ commitmentId: z.string(), text: z.string(), at: isoDate, by: z.string() })).optional(),
+  // Absent in files written before email delivery existed.
+  outbox: z.array(outboxEntry).optional(),
+  outboxSeq: z.number().int().nonnegative().optional(),
+  unsubscribed: z.array(z.string()).optional(),
+  people: z.record(z.string(), z.string()).optional(),
 });
 
 const draft = z.object({
@@ -95,6 +116,7 @@ const currentDialogState = z.discriminatedUnion('form', [
     attempts: z.number().int().nonnegative(),
     editing: z.boolean(),
     choosingField: z.boolean().optional(),
+    confirmingCancel: z.boolean().optional(),
     updatedAt: isoDate,
   }),
   z.object({ v: z.literal(1), form: z.literal('deletion'), updatedAt: isoDate, asked: z.boolean().optional() }),
@@ -116,6 +138,15 @@ const currentDialogState = z.discriminatedUnion('form', [
     attempts: z.number().int().nonnegative(),
     updatedAt: isoDate,
   }),
+  z.object({
+    v: z.literal(1),
+    form: z.literal('context'),
+    topic: z.enum(INTENT_NAMES),
+    fact: z.string().optional(),
+    level: z.enum(['fact', 'overview', 'more']),
+    choices: z.array(z.enum(INTENT_NAMES)).optional(),
+    updatedAt: isoDate,
+  }),
 ]);
 /** A state written by another version is kept as it is: the engine drops it with a notice to the person. */
 const otherVersionState = z.looseObject({ v: z.number().int().refine((v) => v !== 1) });
@@ -123,4 +154,5 @@ const otherVersionState = z.looseObject({ v: z.number().int().refine((v) => v !=
 export const sessionDataSchema = z.object({
   v: z.literal(1),
   sessions: z.record(z.string(), z.union([currentDialogState, otherVersionState])),
+  reach: z.record(z.string(), z.object({ at: isoDate, address: z.string().startsWith('s1.') })).optional(),
 });

@@ -17,6 +17,7 @@ import type {
   NewProposal,
   NewSignUp,
   ProposalFilter,
+  Reach,
   SignUpOutcome,
   StatusOutcome,
   Store,
@@ -25,12 +26,15 @@ import type {
   WriteFailure,
 } from './port.js';
 import { formatTrackingNumber } from '../nlu/rules.js';
+import type { CommentRef } from '../comment-ref.js';
 import { CabildoError } from '../errors.js';
 import { maskPersonalData } from '../privacy/mask.js';
 import { Dedupe } from '../dedupe.js';
 import { fold } from '../text/fold.js';
-import { applyHidden, applyStatus, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
+import { applyCommentHidden, applyHidden, applyStatus, forgetAuthor, newProposal, newSignUp, signUpCode } from './records.js';
 import { KeyedQueue } from '../keyed-queue.js';
+import { emailAddressOf, type EmailItem, type EmailOutbox } from './outbox.js';
+import { DocumentEmailOutbox, queueEmail, type StoredOutboxEntry } from './outbox-document.js';
 import type {
   AuditEntry,
   ErasureScope,
@@ -50,6 +54,8 @@ export interface StoreData {
   proposals: Proposal[];
   /** Last tracking number issued, per year. */
   counters: Record<string, number>;
+  /** Last comment number given, per draft commitment; numbers are never reused. */
+  commentCounters?: Record<string, number>;
   notices: Notice[];
   audit: AuditEntry[];
   /** Opinions on the draft plan (absent in files written before the draft consultation). */
@@ -61,6 +67,13 @@ export interface StoreData {
   signups?: SignUp[];
   /** The staff's responses to the draft consultation, one per commitment. */
   responses?: CommitmentResponse[];
+  /** Emails waiting to be sent (see outbox.ts), and the last outbox id given. */
+  outbox?: StoredOutboxEntry[];
+  outboxSeq?: number;
+  /** Keyed hashes of the email addresses that unsubscribed. */
+  unsubscribed?: string[];
+  /** Keyed hashes of a person's other identifiers → the key their records are under (see Store.linkPerson). */
+  people?: Record<string, string>;
 }
 
 export function emptyStoreData(): StoreData {
@@ -70,6 +83,8 @@ export function emptyStoreData(): StoreData {
 export interface SessionData {
   v: 1;
   sessions: Record<string, DialogState>;
+  /** When each person on a channel that writes first last wrote, and the sealed address to write to (changes on every message, so kept here). */
+  reach?: Record<string, { at: string; address: string }>;
 }
 
 export function emptySessionData(): SessionData {
@@ -87,6 +102,8 @@ export class Document<T> {
   private lastWrite: Promise<void> = Promise.resolve();
   /** The last write's failure, until a later write succeeds. */
   lastError: WriteFailure | undefined;
+  /** Counts changes: what readers that cache derived views compare. */
+  revision = 0;
 
   /** `cleanUp` removes what a failed write may leave behind (a partial temporary file). */
   constructor(
@@ -99,6 +116,7 @@ export class Document<T> {
   }
 
   persist(): Promise<void> {
+    this.revision++;
     this.scheduled ??= Promise.resolve().then(() => {
       this.scheduled = null;
       const write = this.db.write().then(
@@ -141,6 +159,8 @@ export class DocumentStore implements Store {
   /** Platform delivery ids seen by this process (the only one on the file): platforms retry for up to a day. */
   private readonly deliveries = new Dedupe(24 * 60 * 60 * 1000);
   private readonly exclusives = new KeyedQueue();
+  /** One outbox per store: it holds the leases of the emails being sent. */
+  private outbox: DocumentEmailOutbox | undefined;
 
   /** The keyed hash that stands for a channel user everywhere in the store. */
   readonly userKey: UserKeyer;
@@ -249,7 +269,7 @@ export class DocumentStore implements Store {
     if (proposal.status === 'retirada') return { kind: 'withdrawn' };
     const { audit, notice } = applyStatus(proposal, change, now);
     this.db.data.audit.push(audit);
-    if (notice) this.db.data.notices.push(notice);
+    if (notice) this.addNotice(notice);
     await this.db.persist();
     return { kind: 'changed', proposal };
   }
@@ -259,7 +279,7 @@ export class DocumentStore implements Store {
     if (!proposal) return 'not_found';
     const { audit, notice } = applyHidden(proposal, reason, actor, now);
     this.db.data.audit.push(audit);
-    if (notice) this.db.data.notices.push(notice);
+    if (notice) this.addNotice(notice);
     await this.db.persist();
     return 'changed';
   }
@@ -270,8 +290,61 @@ export class DocumentStore implements Store {
     await this.db.persist();
   }
 
+  async resultsRevision(): Promise<string> {
+    // Every change to the records document counts (notices and the audit too): rarely enough to matter.
+    return String(this.db.revision);
+  }
+
+  async personOf(key: string): Promise<string | undefined> {
+    return this.db.data.people?.[key];
+  }
+
+  async linkPerson(keys: string[], person: string): Promise<string> {
+    const people = (this.db.data.people ??= {});
+    const fresh = keys.filter((k) => people[k] === undefined);
+    for (const k of fresh) people[k] = person;
+    if (fresh.length) await this.db.persist();
+    return people[keys[0]!] ?? person;
+  }
+
+  async setReach(userKey: string, at: Date, address: string): Promise<void> {
+    (this.sessions.data.reach ??= {})[userKey] = { at: at.toISOString(), address: this.userKey.seal(address) };
+    await this.sessions.persist();
+  }
+
+  async reach(userKey: string): Promise<Reach | undefined> {
+    const r = this.sessions.data.reach?.[userKey];
+    const address = r && this.userKey.unseal(r.address);
+    return r && address !== undefined ? { lastInboundAt: r.at, address } : undefined;
+  }
+
+  async removeNotice(notice: Notice): Promise<boolean> {
+    const wanted = sameNotice(notice);
+    const i = this.db.data.notices.findIndex((n) => sameNotice(n) === wanted);
+    if (i < 0) return false;
+    this.db.data.notices.splice(i, 1);
+    await this.db.persist();
+    return true;
+  }
+
   async hasNotices(userKey: string): Promise<boolean> {
     return this.hasNoticesNow(userKey);
+  }
+
+  /** Leaves a notice, and queues its email when the person gave an address with consent (same write). */
+  private addNotice(notice: Notice): void {
+    this.db.data.notices.push(notice);
+    this.queueEmail(notice);
+  }
+
+  private queueEmail(item: EmailItem): void {
+    const proposal = 'proposalId' in item ? this.byId.get(item.proposalId) : undefined;
+    const signUp = 'tableId' in item ? this.signupList.find((x) => x.code === item.code) : undefined;
+    if (emailAddressOf(item, proposal, signUp)) queueEmail(this.db.data, item);
+  }
+
+  emailOutbox(): EmailOutbox {
+    return (this.outbox ??= new DocumentEmailOutbox(this.db));
   }
 
   private hasNoticesNow(userKey: string): boolean {
@@ -325,6 +398,7 @@ export class DocumentStore implements Store {
     const confirmed = list.filter((x) => x.tableId === input.tableId && x.status === 'confirmed').length;
     const signUp = newSignUp(input, this.newCode(input.tableId), confirmed < capacity, now);
     list.push(signUp);
+    this.queueEmail({ kind: 'table_signup', userKey: signUp.userKey, channel: signUp.channel, createdAt: signUp.createdAt, tableId: signUp.tableId, code: signUp.code });
     try {
       await this.db.persist();
     } catch (error) {
@@ -369,7 +443,7 @@ export class DocumentStore implements Store {
     if (!next) return undefined;
     next.status = 'confirmed';
     next.updatedAt = now.toISOString();
-    this.db.data.notices.push({ userKey: next.userKey, channel: next.channel, createdAt: now.toISOString(), kind: 'table_promoted', tableId: next.tableId, code: next.code });
+    this.addNotice({ userKey: next.userKey, channel: next.channel, createdAt: now.toISOString(), kind: 'table_promoted', tableId: next.tableId, code: next.code });
     return next;
   }
 
@@ -396,7 +470,7 @@ export class DocumentStore implements Store {
     const due = this.signupList.filter((x) => tableIds.includes(x.tableId) && x.status === 'confirmed' && !x.reminded);
     for (const x of due) {
       x.reminded = true;
-      this.db.data.notices.push({ userKey: x.userKey, channel: x.channel, createdAt: now.toISOString(), kind: 'table_reminder', tableId: x.tableId, code: x.code });
+      this.addNotice({ userKey: x.userKey, channel: x.channel, createdAt: now.toISOString(), kind: 'table_reminder', tableId: x.tableId, code: x.code });
     }
     if (due.length) await this.db.persist();
     return due.length;
@@ -417,12 +491,26 @@ export class DocumentStore implements Store {
   }
 
   /** Adds a comment to the person's opinion on a commitment (which must exist). */
-  async comment(userKey: string, commitmentId: string, comment: string, now: Date): Promise<void> {
+  async comment(userKey: string, channel: string, commitmentId: string, comment: string, now: Date): Promise<void> {
     const opinion = this.opinionList.find((o) => o.userKey === userKey && o.commitmentId === commitmentId);
     if (!opinion) throw new CabildoError('OPINION_NOT_FOUND', `No opinion on ${commitmentId} to comment on.`);
-    opinion.comment = comment;
-    opinion.at = now.toISOString();
+    const counters = (this.db.data.commentCounters ??= {});
+    // A new text is a new comment: its own number, and moderation of the old one does not carry over.
+    const commentNo = (counters[commitmentId] ?? 0) + 1;
+    counters[commitmentId] = commentNo;
+    Object.assign(opinion, { comment, commentNo, channel, at: now.toISOString() });
+    delete opinion.hidden;
     await this.db.persist();
+  }
+
+  async setCommentHidden(ref: CommentRef, reason: string | undefined, actor: string, now: Date): Promise<'changed' | 'not_found'> {
+    const opinion = this.opinionList.find((o) => o.commitmentId === ref.commitmentId && o.commentNo === ref.commentNo && o.comment !== undefined);
+    if (!opinion) return 'not_found';
+    const { audit, notice } = applyCommentHidden(opinion, ref, reason, actor, now);
+    this.db.data.audit.push(audit);
+    if (notice) this.db.data.notices.push(notice);
+    await this.db.persist();
+    return 'changed';
   }
 
   /** A person's opinions, in the order they gave them. */
@@ -495,7 +583,7 @@ export class DocumentStore implements Store {
       this.db.data.invited!.push(proposalId);
       changed = true;
       if (!p.userKey || p.status === 'retirada') continue;
-      this.db.data.notices.push({ userKey: p.userKey, channel: p.channel, proposalId, createdAt: now.toISOString(), kind: 'draft_open', commitmentId });
+      this.addNotice({ userKey: p.userKey, channel: p.channel, proposalId, createdAt: now.toISOString(), kind: 'draft_open', commitmentId });
       count++;
     }
     if (changed) await this.db.persist();
@@ -512,15 +600,20 @@ export class DocumentStore implements Store {
     const mine = this.db.data.proposals.filter((p) => p.userKey === userKey);
     for (const p of mine) forgetAuthor(p, scope, now);
     this.db.data.notices = this.db.data.notices.filter((n) => n.userKey !== userKey);
+    this.db.data.outbox = (this.db.data.outbox ?? []).filter((e) => e.item.userKey !== userKey);
     // Sign-ups exist only to reach the person: either choice removes them, freeing their places.
     for (const x of this.signUpsOfNow(userKey)) this.release(x, now);
     if (scope === 'withdraw') {
+      // Nothing will be sent to the person any more: forget where to reach them and their other identifiers.
+      if (this.sessions.data.reach?.[userKey]) delete this.sessions.data.reach[userKey];
+      const people = this.db.data.people ?? {};
+      for (const [k, p] of Object.entries(people)) if (p === userKey) delete people[k];
       this.db.data.opinions = this.opinionList.filter((o) => o.userKey !== userKey);
       this.db.data.priorities = this.priorityList.filter((p) => p.userKey !== userKey);
     } else {
       for (const o of this.opinionsOfNow(userKey)) if (o.comment) o.comment = maskPersonalData(o.comment);
     }
-    await Promise.all([this.db.persist(), this.setSession(userKey, undefined)]);
+    await Promise.all([this.db.persist(), this.setSession(userKey, undefined), this.sessions.persist()]);
     return mine.length;
   }
 
@@ -561,3 +654,8 @@ export class DocumentStore implements Store {
 
 }
 
+/** A notice compared by content, whatever the order of its fields (notices carry no id in the file). */
+function sameNotice(notice: Notice): string {
+  const record = notice as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.keys(record).sort().map((k) => [k, record[k]]));
+}

@@ -199,7 +199,7 @@ describe('staff tools', () => {
     id = /GA-\d{4}-\d{6}/.exec(textOf(done))![0];
     const announcement = await until(() => posts().find((c) => c.body.channel === 'CSTAFF' && textOf(c).includes(id)), 'announcement');
     const blocks = announcement.body.blocks as { type: string; elements?: { action_id: string }[] }[];
-    expect(blocks.at(-1)!.elements!.map((e) => e.action_id)).toContain('cabildo_status_en_revision');
+    expect(blocks.at(-1)!.elements!.map((e) => e.action_id)).toEqual(['cabildo_status_en_revision', 'cabildo_status_seleccionada', 'cabildo_status_no_seleccionada', 'cabildo_hide']);
   });
 
   it('refuses non-staff politely and changes nothing', async () => {
@@ -232,7 +232,7 @@ describe('staff tools', () => {
     for (let i = 0; i < 12; i++) {
       const key = `draft-person-${i}`;
       await server.store.vote(key, 'C3', i % 3 === 0 ? 'disagree' : 'agree', at);
-      await server.store.comment(key, 'C3', i === 11 ? '<!channel> *ojo* con esto' : `Comentario ${i}`, at);
+      await server.store.comment(key, 'webchat', 'C3', i === 11 ? '<!channel> *ojo* con esto' : `Comentario ${i}`, at);
       await server.store.vote(key, 'C1', 'pass', at);
       await server.store.setPriority(key, i < 8 ? 'C3' : 'C1', at);
     }
@@ -248,6 +248,13 @@ describe('staff tools', () => {
     expect(second).toMatch(/página 2 de 2/);
     expect(second.split('\n')).toHaveLength(3);
     expect(String((await slash(STAFF, 'opiniones C99')).body.text)).toMatch(/No existe el compromiso C99/);
+    // Each comment shows the reference staff moderate it by.
+    expect(first).toMatch(/^• `C3:12` 2028-04-10 · agree: &lt;!channel&gt;/m);
+    expect(String((await slash(STAFF, 'ocultar C3:99 spam')).body.text)).toMatch(/No existe el comentario C3:99/);
+    expect(String((await slash(STAFF, 'ocultar c3:12 Llama a <!channel>')).body.text)).toBe('El comentario C3:12 quedó oculto en los resultados públicos. Motivo: Llama a &lt;!channel&gt;');
+    expect(String((await slash(STAFF, 'opiniones C3 1')).body.text)).toMatch(/`C3:12` .*_\(oculto: Llama a &lt;!channel&gt;\)_/);
+    expect((await server.store.takeNotices('draft-person-11')).at(-1)).toMatchObject({ kind: 'comment_moderation', commitmentId: 'C3', commentNo: 12, hidden: true });
+    expect(String((await slash(STAFF, 'mostrar C3:12')).body.text)).toBe('El comentario C3:12 vuelve a mostrarse en los resultados públicos.');
     expect((await import('node:fs')).readFileSync(server.dbFile, 'utf8')).toMatch(/"actor":"slack:USTAFF","action":"draft_opinions","detail":"C3"/);
     expect(String((await slash(STAFF, 'responder C9 algo')).body.text)).toMatch(/No existe el compromiso C9/);
     expect(String((await slash(STAFF, 'responder c3 Se incorpora con plazos por barrio.')).body.text)).toMatch(/Publiqué la respuesta a la consulta sobre C3/);
@@ -260,6 +267,38 @@ describe('staff tools', () => {
     expect(String((await slash(STAFF, `ocultar ${p.id} Lenguaje <!channel> ofensivo`)).body.text)).toBe(`${p.id} quedó oculta en los resultados públicos. Motivo: Lenguaje &lt;!channel&gt; ofensivo`);
     expect((await server.store.get(p.id))?.hidden?.by).toBe(`slack:${STAFF}`);
     expect(String((await slash(STAFF, `mostrar ${p.id}`)).body.text)).toMatch(/vuelve a mostrarse/);
+    expect((await server.store.get(p.id))?.hidden).toBeUndefined();
+  });
+
+  it('hides a proposal from its card: the button opens a modal asking why, the reason is required, and the button shows it again', async () => {
+    const p = await server.store.submit({ title: 'Para moderar con botón', problem: 'p', description: 'd', actors: 'a', components: 'c', institution: 'i', pillars: ['transparency'], territory: 'Renca', channel: 'test', userKey: 'mod-button', consent: false }, new Date('2027-03-15T12:00:00Z'), 2027);
+    const before = calls.length;
+    expect((await click(STAFF, 'cabildo_hide', p.id)).status).toBe(200);
+    const opened = await until(() => calls.slice(before).find((c) => c.method === 'views.open'), 'views.open');
+    const view = JSON.parse(String(opened.body.view)) as { callback_id: string; private_metadata: string; blocks: { block_id: string }[] };
+    expect(opened.body.trigger_id).toBe('t');
+    expect(view).toMatchObject({ callback_id: 'cabildo_hide_reason', private_metadata: p.id });
+    const submit = (user: string, reason: string) => {
+      const payload = {
+        type: 'view_submission', team: { id: 'T1' }, user: { id: user }, api_app_id: 'A1', token: 'x', trigger_id: `t${++eventCounter}`,
+        view: { id: 'V1', team_id: 'T1', type: 'modal', callback_id: 'cabildo_hide_reason', private_metadata: p.id, hash: `h${eventCounter}`, app_id: 'A1', bot_id: 'BBOT', blocks: view.blocks, state: { values: { reason: { reason: { type: 'plain_text_input', value: reason } } } } },
+      };
+      return postForm({ payload: JSON.stringify(payload) });
+    };
+    const empty = await submit(STAFF, '   ');
+    expect(await empty.json()).toMatchObject({ response_action: 'errors', errors: { reason: expect.stringMatching(/Escribe el motivo/) } });
+    expect((await server.store.get(p.id))?.hidden).toBeUndefined();
+    expect(await (await submit('UOTHER', 'Me cae mal')).json()).toMatchObject({ response_action: 'errors' });
+    expect((await server.store.get(p.id))?.hidden).toBeUndefined();
+    const posted = posts().length;
+    expect((await submit(STAFF, 'Datos de un vecino <!here>')).status).toBe(200);
+    const told = await until(() => posts()[posted], 'confirmation');
+    expect(told.body.channel).toBe(STAFF);
+    expect(textOf(told)).toBe(`${p.id} quedó oculta en los resultados públicos. Motivo: Datos de un vecino &lt;!here&gt;`);
+    expect((await server.store.get(p.id))?.hidden).toMatchObject({ reason: 'Datos de un vecino <!here>', by: `slack:${STAFF}` });
+    const shownBefore = responses().length;
+    await click(STAFF, 'cabildo_hide', p.id, { ts: '1700000000.000777' }); // another message: not a replay of the first click
+    expect(textOf(await until(() => responses()[shownBefore], 'show again'))).toMatch(/vuelve a mostrarse/);
     expect((await server.store.get(p.id))?.hidden).toBeUndefined();
   });
 

@@ -22,6 +22,7 @@ interface Sent {
 let graph: Server;
 let graphUrl: string;
 const sent: Sent[] = [];
+const reads: object[] = [];
 let server: TestServer;
 let counter = 0;
 
@@ -61,8 +62,10 @@ beforeAll(async () => {
     req.on('end', () => {
       expect(req.url).toBe('/v21.0/123/messages');
       expect(req.headers.authorization).toBe('Bearer test-token');
-      const parsed = JSON.parse(body) as Sent & { messaging_product: string };
-      sent.push(parsed);
+      const parsed = JSON.parse(body) as Sent & { messaging_product: string; status?: string };
+      // Read receipts (with the typing indicator) are not messages to the person.
+      if (parsed.status === 'read') reads.push(parsed);
+      else sent.push(parsed);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ messages: [{ id: `wamid.out.${sent.length}` }] }));
     });

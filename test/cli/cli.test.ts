@@ -90,11 +90,15 @@ describe('cabildo check', () => {
     const text = await cli(['draft', 'results'], '', env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/1\. C1 Justicia abierta\n {3}de acuerdo 1 \(100 %\) · en desacuerdo 0 \(0 %\) · paso 0 \(0 %\) · 1 comentarios · más importante 1/);
-    expect(text.stdout).toMatch(/- C1 \(agree, 2028-04-10\): Que llegue a regiones/);
+    expect(text.stdout).toMatch(/- C1:1 \(agree, 2028-04-10\): Que llegue a regiones/);
     const json = JSON.parse((await cli(['draft', 'results', '--format', 'json'], '', env)).stdout) as { commitments: { id: string; disagree: number }[]; comments: unknown[] };
     expect(json.commitments.find((c) => c.id === 'C8')!.disagree).toBe(1);
     expect(json.comments).toHaveLength(1);
     expect(JSON.stringify(json)).not.toMatch(/userKey/);
+    expect((await cli(['proposals', 'hide', 'C1:9', '--reason', 'Spam'], '', env)).stderr).toMatch(/No comment C1:9/);
+    const hidden = await cli(['proposals', 'hide', 'c1:1', '--reason', 'Spam'], '', env);
+    expect(hidden.stdout).toMatch(/Comment C1:1 is hidden from the public results; its author will be told/);
+    expect((await cli(['draft', 'results'], '', env)).stdout).toMatch(/- C1:1 \(agree, 2028-04-10\): Que llegue a regiones \[oculto: Spam\]/);
     const bad = await cli(['draft', 'results', '--format', 'xml'], '', env);
     expect(bad.stderr).toMatch(/--format must be text, csv or json/);
   });
@@ -129,7 +133,7 @@ describe('cabildo check', () => {
   it('accepts the shipped content', async () => {
     const { code, stdout } = await cli(['check']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^OK: 30 intents .*8 draft commitments/);
+    expect(stdout).toMatch(/^OK: 33 intents .*8 draft commitments/);
   });
 
   it('names the file, field and value of each error in broken content', async () => {

@@ -1,34 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createUnderstander } from '../../src/nlu/understand.js';
+import { createUnderstander, factQuestions } from '../../src/nlu/understand.js';
 import { normalize } from '../../src/nlu/normalize.js';
+import { unescapeMarkdown } from '../../src/text/markdown.js';
 import { INTENT_NAMES } from '../../src/types.js';
-import { content, ROOT } from '../helpers/conversation.js';
+import { content, ROOT, testEngine } from '../helpers/conversation.js';
 import { readHeldout } from '../helpers/heldout.js';
+
+/** Accent-folded, lower-case: how the fact questions' expectations are written. */
+const fold = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+
+/** `test/nlu/facts-heldout.tsv`: a question and a regular expression its reply must match. */
+function readFactsHeldout(): { question: string; expect: string }[] {
+  return readFileSync(resolve(ROOT, 'test/nlu/facts-heldout.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [question, expect] = line.split('\t');
+      return { question: question!, expect: expect! };
+    });
+}
+
+const NEW_INTENTS = ['access_to_information', 'service_request', 'bot.identity'];
 
 describe('held-out evaluation', () => {
   const rows = readHeldout(ROOT);
+  const facts = readFactsHeldout();
 
-  it('covers every intent with at least 8 utterances and 40 out of scope', () => {
+  it('covers every intent with at least 8 utterances (12 for the new ones) and 40 out of scope', () => {
     for (const name of INTENT_NAMES) {
       const n = rows.filter((r) => r.intent === name).length;
-      expect(n, name).toBeGreaterThanOrEqual(name === 'none' ? 40 : 8);
+      expect(n, name).toBeGreaterThanOrEqual(name === 'none' ? 40 : NEW_INTENTS.includes(name) ? 12 : 8);
     }
     expect(rows.every((r) => (INTENT_NAMES as readonly string[]).includes(r.intent))).toBe(true);
+    expect(facts.length).toBeGreaterThanOrEqual(30);
   });
 
-  it('shares no utterance with the training files', () => {
-    const training = new Set([...content().intents.values()].flatMap((f) => f.examples.map(normalize)));
-    const overlap = rows.filter((r) => training.has(normalize(r.text))).map((r) => r.text);
+  it('shares no utterance with the training files (intent examples and fact questions)', () => {
+    const c = content();
+    const training = new Set([...[...c.intents.values()].flatMap((f) => f.examples), ...c.answers.flatMap((a) => a.questions)].map(normalize));
+    const overlap = [...rows.map((r) => r.text), ...facts.map((f) => f.question)].filter((t) => training.has(normalize(t)));
     expect(overlap).toEqual([]);
   });
 
-  it('reaches 0.90 in-scope accuracy and 0.85 out-of-scope recall', () => {
-    const nlu = createUnderstander(content().intents);
+  // Issue 12's targets are 0.95 and 0.95, not reached: measured 0.907 in-scope accuracy (557
+  // rows) and 0.918 out-of-scope recall (134 rows). The earlier thresholds hold meanwhile.
+  it('reaches 0.90 in-scope accuracy and 0.85 out-of-scope recall (target 0.95 and 0.95)', () => {
+    const c = content();
+    const nlu = createUnderstander(c.intents, {}, factQuestions(c.answers));
     const inScope = rows.filter((r) => r.intent !== 'none');
     const outOfScope = rows.filter((r) => r.intent === 'none');
     const accuracy = inScope.filter((r) => nlu.understand(r.text).intent === r.intent).length / inScope.length;
     const recall = outOfScope.filter((r) => nlu.understand(r.text).intent === 'none').length / outOfScope.length;
-    expect(accuracy).toBeGreaterThanOrEqual(0.9);
     expect(recall).toBeGreaterThanOrEqual(0.85);
+    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('answers each fact question with a reply that contains the fact', async () => {
+    const { engine } = await testEngine();
+    const missed: string[] = [];
+    let i = 0;
+    for (const f of facts) {
+      // A new person each time: no context from the question before.
+      const { replies } = await engine.handle({ channel: 'test', userId: `fact-${i++}`, text: f.question });
+      const said = fold(unescapeMarkdown(replies.map((r) => r.text).join('\n')));
+      if (!new RegExp(f.expect, 'i').test(said)) missed.push(`${f.question} → ${said.slice(0, 120)}`);
+    }
+    expect(missed).toEqual([]);
   });
 });

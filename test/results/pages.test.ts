@@ -124,12 +124,37 @@ describe('open data', () => {
   });
 });
 
+describe('cached files', () => {
+  it('sends a file compressed to a client that accepts gzip, the same bytes plain to one that does not, and rebuilds it after a change', async () => {
+    const { request } = await import('node:http');
+    const { gunzipSync } = await import('node:zlib');
+    const raw = (encoding: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        request(`${server.url}/datos/propuestas.csv`, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject).end();
+      });
+    const zipped = await raw('gzip, deflate');
+    const plain = await raw('identity');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
+    const added = await server.store.submit({ ...sample(200, 'nuevo'), title: 'Recién llegada al archivo' }, NOW, 2027);
+    const after = await raw('identity');
+    expect(after.body.toString()).toContain(added.id);
+    expect(after.headers.etag).not.toBe(plain.headers.etag);
+    await server.store.eraseUser('nuevo', 'withdraw', NOW);
+  });
+});
+
 describe('the draft consultation in public', () => {
   it('ranks commitments by times chosen most important, with shares and masked comments, paged; and serves them as open data', async () => {
     const at = new Date('2028-04-10T15:00:00Z');
     for (let i = 0; i < 12; i++) {
       await server.store.vote(`p${i}`, 'C3', i < 9 ? 'agree' : 'disagree', at);
-      await server.store.comment(`p${i}`, 'C3', i === 11 ? 'Llamen a doña Rosa al +56 9 1111 2222 <b>ya</b>' : `Comentario número ${i}`, new Date(at.getTime() + i * 1000));
+      await server.store.comment(`p${i}`, 'webchat', 'C3', i === 11 ? 'Llamen a doña Rosa al +56 9 1111 2222 <b>ya</b>' : `Comentario número ${i}`, new Date(at.getTime() + i * 1000));
       await server.store.setPriority(`p${i}`, i < 7 ? 'C3' : 'C1', at);
     }
     const page = await get('/resultados/borrador');
@@ -149,9 +174,37 @@ describe('the draft consultation in public', () => {
     const tally = (await (await fetch(`${server.url}/datos/borrador.json`)).json()) as { records: { id: string; agree: number; mostImportant: number }[] };
     expect(tally.records[0]).toMatchObject({ id: 'C3', agree: 9, mostImportant: 7 });
     const comments = await (await fetch(`${server.url}/datos/opiniones.csv`)).text();
-    expect(comments.split('\n')[0]).toBe('commitment,vote,comment,at');
+    expect(comments.split('\n')[0]).toBe('id,commitment,vote,comment,at');
+    expect(comments).toContain('C3:12,C3,disagree,Llamen a doña [nombre] al [teléfono] <b>ya</b>,');
     expect(comments.trim().split('\n')).toHaveLength(13);
     expect(comments).not.toMatch(/1111|p11|userKey/);
+  });
+});
+
+describe('moderation of comments', () => {
+  it('shows "Oculto por moderación: motivo" with the reference in place of a hidden comment, leaves it out of the file, and tells the author in chat', async () => {
+    const { TestClock, person } = await import('../helpers/conversation.js');
+    const clock = new TestClock();
+    const local = await testServer({}, () => {}, clock);
+    const store = local.store;
+    const ana = person(local.engine);
+    const key = store.userKey('test', 'ana');
+    await store.vote(key, 'C2', 'agree', clock.now());
+    await store.comment(key, 'test', 'C2', 'El vecino del 3B es un ladrón', clock.now());
+    await store.setCommentHidden({ commitmentId: 'C2', commentNo: 1 }, 'Acusa a una persona <i>identificable</i>', 'staff:x', clock.now());
+    await ana.send('hola');
+    expect(ana.text).toContain('El equipo ocultó tu comentario al compromiso **C2** de los resultados públicos. Motivo: Acusa a una persona <i>identificable</i>. Tu voto sigue contando.');
+
+    try {
+      const page = await (await fetch(`${local.url}/resultados/borrador`)).text();
+      expect(page).toContain('<li id="C2-1"><p>Oculto por moderación: Acusa a una persona &lt;i&gt;identificable&lt;/i&gt;</p><p class="meta">C2:1 ·');
+      expect(page).not.toContain('ladrón');
+      expect(await (await fetch(`${local.url}/datos/opiniones.csv`)).text()).not.toContain('ladrón');
+      await store.setCommentHidden({ commitmentId: 'C2', commentNo: 1 }, undefined, 'staff:x', clock.now());
+      expect(await (await fetch(`${local.url}/resultados/borrador`)).text()).toContain('«El vecino del 3B es un ladrón»');
+    } finally {
+      await local.close();
+    }
   });
 });
 

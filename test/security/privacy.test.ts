@@ -58,6 +58,21 @@ describe('status lookups', () => {
   });
 });
 
+describe('status lookups of a hidden proposal', () => {
+  it('show a stranger the moderation reason, as the public page does, and the author their proposal', async () => {
+    const { engine, store, clock } = await testEngine();
+    const juana = person(engine, 'juana');
+    const id = await fileWithPersonalData(juana, false);
+    await store.setHidden(id, 'Contiene datos de una vecina', 'staff:lucia', clock.now());
+    const stranger = person(engine, 'stranger');
+    await stranger.send(id);
+    expect(stranger.text).toContain(`La propuesta ${id} está oculta por moderación. Motivo: Contiene datos de una vecina.`);
+    expect(stranger.text).not.toMatch(/Luminarias/);
+    await juana.send(id);
+    expect(juana.text).toContain('Luminarias');
+  });
+});
+
 describe('person-written text in replies', () => {
   it('is escaped, so a citizen markdown link or bare URL is never markup in the reply', async () => {
     const { engine } = await testEngine();

@@ -7,9 +7,10 @@ import { storeContract } from './contract.js';
 const SECRET = 'contract-secret-0123456789';
 const databases = new WeakMap<Store, string>();
 const drops: (() => Promise<void>)[] = [];
+// One database per test: dropping 20-odd of them takes longer than the default hook timeout on a busy machine.
 afterAll(async () => {
   for (const drop of drops) await drop();
-});
+}, 180_000);
 
 storeContract(
   'PostgreSQL',

@@ -117,6 +117,55 @@ export function storeContract(name: string, target: ContractTarget, options: { s
       });
     });
 
+    it('removes a delivered notice once, even for two removers at the same moment, and leaves the rest waiting', async () => {
+      await withStore(async (store) => {
+        const p = await store.submit(sample(1, 'ana'), NOW, 2027);
+        await store.setStatus(p.id, { status: 'en_revision', actor: 'staff:x' }, later(1));
+        await store.setStatus(p.id, { status: 'seleccionada', actor: 'staff:x' }, later(2));
+        const [first, second] = (await store.pendingNotices()).filter((n) => n.userKey === 'ana');
+        // Field order does not matter: a notice is its content.
+        const reordered = Object.fromEntries(Object.entries(first!).reverse()) as typeof first;
+        const removed = await Promise.all([store.removeNotice(reordered!), store.removeNotice(first!)]);
+        expect(removed.filter(Boolean)).toHaveLength(1);
+        expect(await store.pendingNotices()).toEqual([second]);
+        if (!target.reopen) return;
+        const again = await target.reopen(store);
+        expect(await again.pendingNotices()).toEqual([second]);
+        expect(await again.removeNotice(first!)).toBe(false);
+        return again;
+      });
+    });
+
+    it('links a person\'s identifiers to one key, keeps when they last wrote and where to reach them (sealed), and forgets both on withdrawal', async () => {
+      await withStore(async (store) => {
+        expect(await store.personOf('bsuid-key')).toBeUndefined();
+        expect(await store.linkPerson(['bsuid-key', 'phone-key'], 'phone-key')).toBe('phone-key');
+        expect(await store.personOf('bsuid-key')).toBe('phone-key');
+        // A key already linked stays with its person, whoever asks later.
+        expect(await store.linkPerson(['bsuid-key', 'other-key'], 'other-key')).toBe('phone-key');
+        expect(await store.personOf('other-key')).toBe('other-key');
+        const [a, b] = await Promise.all([store.linkPerson(['race-key'], 'one'), store.linkPerson(['race-key'], 'two')]);
+        expect(a).toBe(b);
+
+        expect(await store.reach('phone-key')).toBeUndefined();
+        await store.setReach('phone-key', NOW, '{"to":"56911112222"}');
+        await store.setReach('phone-key', later(5), '{"to":"56911112222","recipient":"CL.1502576394655843"}');
+        expect(await store.reach('phone-key')).toEqual({ lastInboundAt: later(5).toISOString(), address: '{"to":"56911112222","recipient":"CL.1502576394655843"}' });
+        // Only the person's own data: the address is not found under another key.
+        expect(await store.reach('bsuid-key')).toBeUndefined();
+        let current = store;
+        if (target.reopen) {
+          current = await target.reopen(store);
+          expect(await current.personOf('bsuid-key')).toBe('phone-key');
+          expect((await current.reach('phone-key'))?.lastInboundAt).toBe(later(5).toISOString());
+        }
+        await current.eraseUser('phone-key', 'withdraw', later(6));
+        expect(await current.reach('phone-key')).toBeUndefined();
+        expect(await current.personOf('bsuid-key')).toBeUndefined();
+        return current;
+      });
+    });
+
     it('keeps, replaces and clears dialog state', async () => {
       await withStore(async (store) => {
         expect(await store.session('ana')).toBeUndefined();
@@ -132,7 +181,7 @@ export function storeContract(name: string, target: ContractTarget, options: { s
       await withStore(async (store) => {
         const p = await store.submit({ ...sample(1, 'ana'), problem: 'Llamar a Juana al +56 9 1111 2222', consent: true, contact: { name: 'Ana', email: 'ana@correo.cl' } }, NOW, 2027);
         await store.vote('ana', 'C1', 'agree', NOW);
-        await store.comment('ana', 'C1', 'escríbanme a ana@correo.cl', NOW);
+        await store.comment('ana', 'webchat', 'C1', 'escríbanme a ana@correo.cl', NOW);
         await store.setSession('ana', { v: 1, form: 'deletion', updatedAt: NOW.toISOString() });
         expect(await store.eraseUser('ana', 'contact', later(1))).toBe(1);
         const kept = (await store.get(p.id))!;
@@ -155,19 +204,91 @@ export function storeContract(name: string, target: ContractTarget, options: { s
     it('keeps one opinion per person and commitment, in the order given; a new vote replaces the old and its comment', async () => {
       await withStore(async (store) => {
         expect(await store.vote('ana', 'C1', 'agree', NOW)).toEqual({ replaced: false });
-        await store.comment('ana', 'C1', 'Bien', NOW);
+        await store.comment('ana', 'webchat', 'C1', 'Bien', NOW);
         await store.vote('ana', 'C2', 'pass', later(1));
         expect(await store.vote('ana', 'C1', 'disagree', later(2))).toEqual({ replaced: true });
         const mine = await store.opinionsOf('ana');
         expect(mine.map((o) => [o.commitmentId, o.vote, o.comment])).toEqual([['C2', 'pass', undefined], ['C1', 'disagree', undefined]]);
         await store.vote('beto', 'C1', 'agree', later(3));
         expect((await store.opinions('C1')).map((o) => o.userKey)).toEqual(['beto', 'ana']);
-        await expect(store.comment('carla', 'C1', 'x', NOW)).rejects.toMatchObject({ code: 'OPINION_NOT_FOUND' });
+        await expect(store.comment('carla', 'webchat', 'C1', 'x', NOW)).rejects.toMatchObject({ code: 'OPINION_NOT_FOUND' });
         await store.setPriority('ana', 'C1', NOW);
         await store.setPriority('ana', 'C2', later(1));
         await store.setPriority('beto', 'C2', later(2));
         expect((await store.priorityOf('ana'))?.commitmentId).toBe('C2');
         expect((await store.priorities()).map((p) => p.userKey)).toEqual(['ana', 'beto']);
+      });
+    });
+
+    it('numbers comments per commitment, never reusing a number, and hides one by its reference, telling its author', async () => {
+      await withStore(async (store) => {
+        await store.vote('ana', 'C1', 'agree', NOW);
+        await store.vote('beto', 'C1', 'disagree', NOW);
+        await store.comment('ana', 'whatsapp', 'C1', 'Primero', NOW);
+        await store.comment('beto', 'webchat', 'C1', 'Segundo', later(1));
+        await store.comment('ana', 'whatsapp', 'C1', 'Lo cambio', later(2));
+        const numbers = async () => (await store.opinions('C1')).map((o) => [o.userKey, o.comment, o.commentNo]);
+        expect(await numbers()).toEqual([['beto', 'Segundo', 2], ['ana', 'Lo cambio', 3]]);
+        expect(await store.setCommentHidden({ commitmentId: 'C1', commentNo: 1 }, 'x', 'staff:x', NOW)).toBe('not_found');
+        expect(await store.setCommentHidden({ commitmentId: 'C1', commentNo: 3 }, 'Insulta a una persona', 'staff:x', later(3))).toBe('changed');
+        expect((await store.opinionsOf('ana'))[0]?.hidden).toEqual({ reason: 'Insulta a una persona', at: later(3).toISOString(), by: 'staff:x' });
+        await store.setCommentHidden({ commitmentId: 'C1', commentNo: 3 }, undefined, 'staff:x', later(4));
+        expect((await store.opinionsOf('ana'))[0]?.hidden).toBeUndefined();
+        const notices = await store.takeNotices('ana');
+        expect(notices.map((n) => n.kind === 'comment_moderation' && [n.channel, n.commitmentId, n.commentNo, n.hidden, n.reason])).toEqual([
+          ['whatsapp', 'C1', 3, true, 'Insulta a una persona'],
+          ['whatsapp', 'C1', 3, false, undefined],
+        ]);
+        // A new text is a new comment, shown again under a new number.
+        await store.setCommentHidden({ commitmentId: 'C1', commentNo: 2 }, 'Spam', 'staff:x', later(5));
+        await store.comment('beto', 'webchat', 'C1', 'Otra cosa', later(6));
+        expect((await store.opinionsOf('beto'))[0]).toMatchObject({ comment: 'Otra cosa', commentNo: 4 });
+        expect((await store.opinionsOf('beto'))[0]?.hidden).toBeUndefined();
+        // Erased comments keep their numbers taken.
+        await store.eraseUser('beto', 'withdraw', later(6));
+        await store.vote('carla', 'C1', 'pass', later(7));
+        await store.comment('carla', 'webchat', 'C1', 'Tercera persona', later(7));
+        expect((await store.opinionsOf('carla'))[0]?.commentNo).toBe(5);
+      });
+    });
+
+    it('changes its results revision with every change the public results show, and not on a read', async () => {
+      await withStore(async (store) => {
+        const seen = [await store.resultsRevision()];
+        const changed = async () => {
+          const now = await store.resultsRevision();
+          const fresh = !seen.includes(now);
+          seen.push(now);
+          return fresh;
+        };
+        const p = await store.submit(sample(1, 'ana'), NOW, 2027);
+        expect(await changed()).toBe(true);
+        await store.list();
+        await store.opinions();
+        expect(await changed()).toBe(false);
+        await store.setStatus(p.id, { status: 'en_revision', actor: 'staff:x' }, later(1));
+        expect(await changed()).toBe(true);
+        await store.setHidden(p.id, 'x', 'staff:x', later(2));
+        expect(await changed()).toBe(true);
+        await store.vote('ana', 'C1', 'agree', later(3));
+        expect(await changed()).toBe(true);
+        await store.comment('ana', 'webchat', 'C1', 'Bien', later(4));
+        expect(await changed()).toBe(true);
+        await store.setCommentHidden({ commitmentId: 'C1', commentNo: 1 }, 'x', 'staff:x', later(5));
+        expect(await changed()).toBe(true);
+        await store.setPriority('ana', 'C1', later(6));
+        expect(await changed()).toBe(true);
+        await store.respondToConsultation('C1', 'Se incorpora.', 'staff:x', later(7));
+        expect(await changed()).toBe(true);
+        await store.eraseUser('ana', 'withdraw', later(8));
+        expect(await changed()).toBe(true);
+        // Another instance on the same data sees the change (its cache must drop too).
+        if (!target.sibling) return;
+        const twin = await target.sibling(store);
+        const before = await twin.resultsRevision();
+        await store.submit(sample(2, 'beto'), later(9), 2027);
+        expect(await twin.resultsRevision()).not.toBe(before);
+        await twin.close();
       });
     });
 
@@ -316,6 +437,138 @@ export function storeContract(name: string, target: ContractTarget, options: { s
         expect(await chats.byToken(second.token)).toBeUndefined();
         expect(await chats.sweep()).toBe(3);
         expect(await chats.create('w_dora')).toBeDefined();
+      });
+    });
+
+    it('tells a web-chat stream watcher about appends, from this instance and from another', async () => {
+      await withStore(async (store) => {
+        const limits = { ttlMs: 30 * 60_000, maxConversations: 10, maxActivities: 10 };
+        const chats = store.chatConversations(limits);
+        const c = (await chats.create('w_ana'))!;
+        const other = (await chats.create('w_beto'))!;
+        expect(await chats.has(c.id)).toBe(true);
+        expect(await chats.has('no-such-conversation')).toBe(false);
+        let calls = 0;
+        const stop = chats.watch(c.id, () => calls++);
+        const called = async (n: number) => {
+          const deadline = Date.now() + 5000;
+          while (calls < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+          return calls;
+        };
+        // The listener may announce itself once when it (re)connects; count from there.
+        await new Promise((r) => setTimeout(r, 300));
+        const base = calls;
+        await chats.append(c.id, { type: 'message', text: 'hola' });
+        expect(await called(base + 1)).toBeGreaterThanOrEqual(base + 1);
+        const afterOwn = calls;
+        await chats.append(other.id, { type: 'message', text: 'otra' });
+        await new Promise((r) => setTimeout(r, 200));
+        expect(calls).toBe(afterOwn);
+        if (target.sibling) {
+          const twin = await target.sibling(store);
+          await twin.chatConversations(limits).append(c.id, { type: 'message', text: 'desde otra instancia' });
+          expect(await called(afterOwn + 1)).toBeGreaterThanOrEqual(afterOwn + 1);
+          await twin.close();
+        }
+        stop();
+        const stopped = calls;
+        await chats.append(c.id, { type: 'message', text: 'nadie escucha' });
+        await new Promise((r) => setTimeout(r, 200));
+        expect(calls).toBe(stopped);
+      });
+    });
+
+    it('queues an email for each notice to a person who gave an address with consent, and for nobody else', async () => {
+      await withStore(async (store) => {
+        const outbox = store.emailOutbox();
+        const clock = new Date();
+        const ana = await store.submit({ ...sample(1, 'ana'), consent: true, contact: { name: 'Ana', email: 'ana@correo.cl' } }, NOW, 2027);
+        const beto = await store.submit({ ...sample(2, 'beto'), consent: false, contact: { email: 'beto@correo.cl' } }, NOW, 2027);
+        const carla = await store.submit({ ...sample(3, 'carla'), consent: true, contact: { name: 'Carla' } }, NOW, 2027);
+        for (const p of [ana, beto, carla]) await store.setStatus(p.id, { status: 'seleccionada', answer: 'Gracias', actor: 'staff:x' }, later(1));
+        await store.invite([{ proposalId: ana.id, commitmentId: 'C1' }, { proposalId: beto.id, commitmentId: 'C1' }], later(2));
+        // A work-table sign-up with an email is confirmed by email; one with a phone is not.
+        await store.signUp({ tableId: 'M1', userKey: 'dora', channel: 'test', name: 'Dora', email: 'dora@correo.cl' }, 1, later(3));
+        await store.signUp({ tableId: 'M1', userKey: 'eli', channel: 'test', name: 'Eli', phone: '+56911112222' }, 1, later(3));
+        await store.remind(['M1'], later(4));
+
+        const due = await outbox.due(clock, 100, 60_000);
+        expect(due.map((e) => [e.item.userKey, e.item.kind ?? 'status'])).toEqual([
+          ['ana', 'status'],
+          ['ana', 'draft_open'],
+          ['dora', 'table_signup'],
+          ['dora', 'table_reminder'],
+        ]);
+        expect(due.every((e) => e.attempts === 0)).toBe(true);
+        // Chat delivery takes the notices; the emails stay queued, apart.
+        await store.takeNotices('ana');
+        // Leased: not handed out again while the sender works on them.
+        expect(await outbox.due(clock, 100, 60_000)).toEqual([]);
+        expect(await outbox.due(new Date(clock.getTime() + 61_000), 1, 60_000)).toHaveLength(1);
+      });
+    });
+
+    it('hands an email out until it is sent, retries it later with its attempts counted, and keeps the outbox across restarts', async () => {
+      await withStore(async (store) => {
+        const t0 = new Date();
+        const p = await store.submit({ ...sample(1, 'ana'), consent: true, contact: { email: 'ana@correo.cl' } }, NOW, 2027);
+        await store.setStatus(p.id, { status: 'en_revision', actor: 'staff:x' }, later(1));
+        await store.setStatus(p.id, { status: 'seleccionada', answer: 'Sí', actor: 'staff:x' }, later(2));
+        let outbox = store.emailOutbox();
+        const [first, second] = await outbox.due(t0, 10, 60_000);
+        await outbox.sent(first!.id);
+        await outbox.retry(second!.id, new Date(t0.getTime() + 5_000));
+        expect(await outbox.due(new Date(t0.getTime() + 4_000), 10, 60_000)).toEqual([]);
+        let current = store;
+        if (target.reopen) {
+          current = await target.reopen(store);
+          outbox = current.emailOutbox();
+        }
+        const again = await outbox.due(new Date(t0.getTime() + 5_000), 10, 60_000);
+        expect(again.map((e) => [e.id, e.attempts])).toEqual([[second!.id, 1]]);
+        await outbox.sent(second!.id);
+        expect(await outbox.due(new Date(t0.getTime() + 3_600_000), 10, 60_000)).toEqual([]);
+        return current;
+      });
+    });
+
+    it('keeps the unsubscribed addresses, and drops a person\'s queued emails when they ask to be forgotten', async () => {
+      await withStore(async (store) => {
+        const t0 = new Date();
+        expect(await store.emailOutbox().unsubscribed('addr-key-1')).toBe(false);
+        await store.emailOutbox().unsubscribe('addr-key-1', NOW);
+        await store.emailOutbox().unsubscribe('addr-key-1', NOW);
+        const p = await store.submit({ ...sample(1, 'ana'), consent: true, contact: { email: 'ana@correo.cl' } }, NOW, 2027);
+        await store.setStatus(p.id, { status: 'en_revision', actor: 'staff:x' }, later(1));
+        await store.eraseUser('ana', 'contact', later(2));
+        expect(await store.emailOutbox().due(t0, 10, 60_000)).toEqual([]);
+        // A status change after the erasure finds no address: nothing is queued.
+        await store.setStatus(p.id, { status: 'seleccionada', actor: 'staff:x' }, later(3));
+        expect(await store.emailOutbox().due(t0, 10, 60_000)).toEqual([]);
+        if (!target.reopen) return;
+        const again = await target.reopen(store);
+        expect(await again.emailOutbox().unsubscribed('addr-key-1')).toBe(true);
+        return again;
+      });
+    });
+
+    it('gives each due email to one sender when two instances ask at the same moment', async () => {
+      if (!target.sibling) return;
+      await withStore(async (store) => {
+        const twin = await target.sibling!(store);
+        try {
+          const t0 = new Date();
+          for (let i = 0; i < 20; i++) {
+            const p = await store.submit({ ...sample(i, `u${i}`), consent: true, contact: { email: `u${i}@correo.cl` } }, NOW, 2027);
+            await store.setStatus(p.id, { status: 'en_revision', actor: 'staff:x' }, later(1));
+          }
+          const [a, b] = await Promise.all([store.emailOutbox().due(t0, 15, 60_000), twin.emailOutbox().due(t0, 15, 60_000)]);
+          const ids = [...a, ...b].map((e) => e.id);
+          expect(ids).toHaveLength(20);
+          expect(new Set(ids).size).toBe(20);
+        } finally {
+          await twin.close();
+        }
       });
     });
 

@@ -36,8 +36,9 @@ async function whatsAppInstances(dbUrl: string, extra: Record<string, string> = 
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      const body = JSON.parse(raw || '{}') as { to: string; text?: { body: string }; interactive?: { body: { text: string } } };
-      sent.push({ to: body.to, body: body.text?.body ?? body.interactive?.body.text ?? '' });
+      const body = JSON.parse(raw || '{}') as { to: string; status?: string; text?: { body: string }; interactive?: { body: { text: string } } };
+      // Read receipts (with the typing indicator) are not messages to the person.
+      if (body.status !== 'read') sent.push({ to: body.to, body: body.text?.body ?? body.interactive?.body.text ?? '' });
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ messages: [{ id: `wamid.out${sent.length}` }] }));
     });
@@ -77,12 +78,15 @@ async function everything(store: Store): Promise<void> {
   await store.audit({ at: NOW.toISOString(), actor: 'staff:x', action: 'export' });
   await store.setSession('beto', { v: 1, form: 'deletion', updatedAt: NOW.toISOString() });
   await store.vote('ana', 'C1', 'agree', NOW);
-  await store.comment('ana', 'C1', 'Muy bien', NOW);
+  await store.comment('ana', 'webchat', 'C1', 'Muy bien', NOW);
   await store.vote('beto', 'C1', 'pass', NOW);
   await store.setPriority('ana', 'C1', NOW);
   await store.invite([{ proposalId: a.id, commitmentId: 'C1' }], NOW);
   await store.respondToConsultation('C1', 'Se incorpora al plan.', 'staff:x', NOW);
   for (const k of ['ana', 'beto']) await store.signUp({ tableId: 'M1', userKey: k, channel: 'test', name: k, email: `${k}@x.cl` }, 1, NOW);
+  await store.emailOutbox().unsubscribe('unsubscribed-address-key', NOW);
+  await store.linkPerson(['bsuid-key', 'ana'], 'ana');
+  await store.setReach('ana', NOW, '{"bsuid":"CL.1502576394655843"}');
 }
 
 describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
@@ -101,6 +105,8 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
     expect(first.stdout).toMatch(/^proposals +3 in the file +3 in the database +\(3 added\)$/m);
     expect(first.stdout).toMatch(/^opinions +2 in the file +2 in the database +\(2 added\)$/m);
     expect(first.stdout).toMatch(/^work-table sign-ups +2 in the file +2 in the database +\(2 added\)$/m);
+    expect(first.stdout).toMatch(/^email unsubscriptions +1 in the file +1 in the database +\(1 added\)$/m);
+    expect(first.stdout).toMatch(/^linked identifiers +2 in the file +2 in the database +\(2 added\)$/m);
     expect(first.stdout).toMatch(/Every record is in both/);
 
     const second = await cli(['store', 'migrate', '--to', db.url], '', env);
@@ -118,9 +124,13 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
         (s: Store) => s.priorities(),
         (s: Store) => s.signUps('M1'),
         (s: Store) => s.consultationResponses(),
+        (s: Store) => s.personOf('bsuid-key'),
+        (s: Store) => s.reach('ana'),
       ]) {
         expect(await read(target)).toEqual(await read(source));
       }
+      // Whoever unsubscribed stays unsubscribed.
+      expect(await target.emailOutbox().unsubscribed('unsubscribed-address-key')).toBe(true);
       // Numbering goes on where the file left it.
       expect((await target.submit(sample(9), NOW, 2027)).id).toBe('GA-2027-000003');
     } finally {

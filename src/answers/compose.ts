@@ -1,0 +1,368 @@
+/**
+ * Answers that fit the question. Understanding is two decisions, what the person wants (the
+ * intent) and what they ask about (a fact, or the topic as a whole); the reply is composed from
+ * them rather than picked from one block per intent:
+ * - a precise question gets its fact answer, with "Ver más" leading to the topic's overview;
+ * - a short follow-up ("y eso cuándo es?", "dime más") is read in the context of the last answer;
+ * - a message with several questions gets up to two answers, in order (greetings and thanks
+ *   do not count), and a comparison of two pillars gets both;
+ * - when the two best guesses are close, the bot asks "¿Me preguntas por A o por B?".
+ * Intents whose answer needs the store or starts a dialog go back to the engine as a match.
+ */
+import type { Content } from '../content/load.js';
+import type { FactAnswer, StageId } from '../content/schema.js';
+import { contextLive, contextState, followUpOf, type ContextState, type FollowUp } from '../dialog/context.js';
+import { FactIndex } from '../nlu/facts.js';
+import { normalize } from '../nlu/normalize.js';
+import type { Understander } from '../nlu/understand.js';
+import { MAX_OPTIONS, type IntentMatch, type IntentName, type Reply } from '../types.js';
+import { fillFacts, fillSlots } from './facts.js';
+import { resultsReply, staticAnswer, timelineReply, workTablesReply } from './render.js';
+import { todayOffer, withTodayOffer } from './stage.js';
+import { calendarPosition, formatDate } from './timeline.js';
+
+export type Composed =
+  /** The reply is ready; `context` is what to keep for a follow-up. */
+  | { kind: 'reply'; intent: IntentName; replies: Reply[]; context?: ContextState }
+  /** The engine acts on this intent (a dialog, the store); `context` is kept when the engine answers without a dialog. */
+  | { kind: 'intent'; match: IntentMatch; context?: ContextState };
+
+/** Messages that are not questions: in a message with several parts they are not answered. */
+const SOCIAL = new Set<IntentName>(['greeting', 'thanks', 'goodbye', 'none']);
+/** Topics worth asking "¿A o B?" about: what people ask to know, not commands or small talk. */
+const CLARIFIABLE = new Set<IntentName>([
+  'open_government', 'pillars', 'pillar.transparency', 'pillar.participation', 'pillar.accountability', 'pillar.innovation',
+  'ogp', 'ogp.membership', 'ogp.local', 'action_plan', 'chile.plans', 'commitment', 'commitment.examples', 'forum',
+  'participate', 'timeline', 'open_data', 'access_to_information', 'service_request', 'bot.identity', 'privacy',
+  'results', 'work_tables', 'human', 'help',
+]);
+/**
+ * Ask instead of guessing when neither of the two best guesses has more than this share of the
+ * intent model and the weaker one still has at least {@link PLAUSIBLE}: both are real
+ * readings of the message ("la mesa": the Mesa de Gobierno Abierto or a work table?). The
+ * Bayes shares are sharp, so a split like this is rare and means it.
+ */
+const CLARIFY_BELOW = 0.7;
+const PLAUSIBLE = 0.3;
+
+/** The consultation stage a topic is about, for "¿cuándo?" and "¿y después?". */
+const TOPIC_STAGE: Partial<Record<IntentName, StageId>> = {
+  'proposal.start': 'reception',
+  'proposal.status': 'reception',
+  participate: 'reception',
+  commitment: 'reception',
+  work_tables: 'work_tables',
+  results: 'selection',
+  draft_plan: 'draft_consultation',
+};
+
+/** Pillars by the words that name them, for comparisons. */
+const PILLAR_WORDS: [RegExp, IntentName][] = [
+  [/\btranspar/, 'pillar.transparency'],
+  [/\bparticipa/, 'pillar.participation'],
+  [/\brendicion de cuentas|\brendir cuentas|\baccountability/, 'pillar.accountability'],
+  [/\binnova|\bcolabora/, 'pillar.innovation'],
+];
+const COMPARISON = /\b(?:diferencia|diferencias|diferente|distinto|distinta|compara|comparacion|versus|vs|entre)\b/;
+
+/** Where a message with several questions splits: question marks, full stops, "y también", "y cómo…". */
+const SENTENCE_BREAK = /[?¿.;!\n]+/;
+const CLAUSE_BREAK = / (?:y )?(?:tambien|ademas|aparte) | y (?=(?:como|cuando|donde|quien|quienes|que|cual|cuales|cuanto|cuantos|cuantas|hasta|desde|por que|para que|puedo|se puede)\b)/;
+/** At most this many questions answered from one message. */
+const MAX_ANSWERS = 2;
+
+export class Composer {
+  private readonly facts: FactIndex;
+  /** "¿A o B?" option per intent: the topic's short name, checked to lead back to it. */
+  private readonly labels = new Map<IntentName, string>();
+
+  constructor(private readonly content: Content, private readonly nlu: Understander) {
+    // Out-of-scope examples are no topic's overview; leaving them out also keeps start-up short.
+    const examples = new Map([...content.intents].filter(([name]) => name !== 'none').map(([name, f]) => [name, f.examples]));
+    const answers = content.answers.map((answer) => ({ answer, wording: fillFacts(answer.answer, content.facts) }));
+    this.facts = new FactIndex(examples, answers, (t, asWritten) => nlu.stems(t, asWritten));
+    for (const [intent, label] of Object.entries(content.messages.topics) as [IntentName, string][]) this.labels.set(intent, label);
+  }
+
+  /** The reply to a message outside any dialog, given the context of the last answer (if any). */
+  compose(text: string, context: ContextState | undefined, now: Date): Composed {
+    if (contextLive(context, now)) {
+      const picked = this.pick(text, context);
+      if (picked) return this.answerIntent(picked, text, now, { intent: picked, confidence: 1, source: 'classifier' });
+      const follow = followUpOf(text);
+      if (follow) return this.followUp(context, follow, now);
+    } else if (followUpOf(text) === 'more') {
+      return this.moreWithoutContext(now);
+    }
+
+    const multi = this.several(text, now);
+    if (multi) return multi;
+
+    let match = this.nlu.understand(text);
+    // "wena, pa q sirve esto?": a greeting before a question does not count.
+    const bare = withoutGreeting(text);
+    if (bare) {
+      const inner = this.nlu.understand(bare);
+      if (!SOCIAL.has(inner.intent) && inner.source !== 'out_of_scope') {
+        match = inner;
+        text = bare;
+      }
+    }
+    const compared = this.comparison(text);
+    if (compared) return compared;
+
+    // A fact that fits settles what the question is about: no need to ask.
+    const runnerUp = this.findFact(match.intent, text) ? undefined : match.runnerUp;
+    if (
+      match.source === 'classifier' &&
+      runnerUp &&
+      Math.max(match.confidence, runnerUp.confidence) < CLARIFY_BELOW &&
+      Math.min(match.confidence, runnerUp.confidence) >= PLAUSIBLE &&
+      CLARIFIABLE.has(match.intent) &&
+      CLARIFIABLE.has(runnerUp.intent) &&
+      this.labels.has(match.intent) &&
+      this.labels.has(runnerUp.intent)
+    ) {
+      return this.clarify(match.intent, runnerUp.intent, now);
+    }
+    return this.answerIntent(match.intent, text, now, match);
+  }
+
+  /** The answer to one intent: its fact when the text asks for one, else its overview. */
+  private answerIntent(intent: IntentName, text: string, now: Date, match: IntentMatch): Composed {
+    const c = this.content;
+    const fact = this.findFact(intent, text);
+    if (fact) return { kind: 'reply', intent: fact.intent, replies: [this.factReply(fact)], context: contextState(fact.intent, 'fact', now, { fact: fact.id }) };
+    const file = c.intents.get(intent)!;
+    // The overview (the intent's answer, with today's offer where it belongs) is the engine's to give.
+    const keep = !file.action ? !SOCIAL.has(intent) : file.action === 'timeline' || file.action === 'results' || file.action === 'work_tables';
+    return { kind: 'intent', match: { ...match, intent }, ...(keep ? { context: contextState(intent, 'overview', now) } : {}) };
+  }
+
+  /** The fact a text asks about: a plan named by its number, else the nearest fact question. */
+  private findFact(intent: IntentName, text: string): FactAnswer | undefined {
+    const folded = normalize(text);
+    // A stage of 2020 is history (Chile's fifth plan), not today's calendar.
+    if (HISTORY_YEAR.test(folded) && STAGE_WORDS.test(folded) && !/\b2022\b/.test(folded)) {
+      const history = this.facts.get('history.2020');
+      if (history) return history;
+    }
+    const found = this.facts.find(intent, text);
+    if (found && !found.id.startsWith('chile.plan')) return found;
+    if (intent === 'chile.plans' || intent === 'action_plan' || found) {
+      const n = planNumber(folded);
+      const plan = n ? this.facts.get(`chile.plan${n}`) : undefined;
+      if (plan) return plan;
+    }
+    return found;
+  }
+
+  private factReply(fact: FactAnswer): Reply {
+    const more = this.content.messages.options.more;
+    const options = [more, ...(fact.options ?? [])].slice(0, MAX_OPTIONS);
+    return { text: fillFacts(fact.answer, this.content.facts).trim(), options };
+  }
+
+  /** A topic's overview (the intent's answer), with "Ver más" when there is more. */
+  private overview(intent: IntentName): Reply {
+    return staticAnswer(this.content, this.content.intents.get(intent)!.answer!);
+  }
+
+  /** The reply a knowledge intent gets in a message with several questions (no dialog is started). */
+  private partReply(intent: IntentName, text: string, now: Date): Reply | undefined {
+    const c = this.content;
+    const fact = this.findFact(intent, text);
+    if (fact) return this.factReply(fact);
+    const file = c.intents.get(intent)!;
+    if (!file.action) return this.overview(intent);
+    switch (file.action) {
+      case 'timeline':
+        return timelineReply(c, now);
+      case 'results':
+        return resultsReply(c, now, []);
+      case 'work_tables':
+        return workTablesReply(c, now);
+      case 'proposal.start': {
+        // How, and until when: the reception's dates (the question often comes with "¿hasta cuándo?").
+        const stage = c.consultation.stages.find((st) => st.id === 'reception')!;
+        const when = fillSlots(c.messages.messages.stage_dates, { stage: stage.name, start: formatDate(stage.start), end: formatDate(stage.end) });
+        const offer = todayOffer(c, now);
+        return { text: fillSlots(c.messages.messages.proposal_how, { when }), ...(offer.option ? { options: [offer.option] } : {}) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Several questions in one message: up to two answers, in order; undefined when there are not two. */
+  private several(text: string, now: Date): Composed | undefined {
+    const parts = text
+      .split(SENTENCE_BREAK)
+      .flatMap((sentence) => normalize(sentence).split(CLAUSE_BREAK))
+      .map((p) => p.trim())
+      .filter((p) => p.split(' ').length >= 2);
+    if (parts.length < 2) return undefined;
+    const asked: { intent: IntentName; text: string }[] = [];
+    for (const part of parts) {
+      const m = this.nlu.understand(part);
+      if (SOCIAL.has(m.intent) || m.source === 'out_of_scope') continue;
+      if (asked.some((a) => a.intent === m.intent)) continue;
+      asked.push({ intent: m.intent, text: part });
+    }
+    if (!asked.length) return undefined;
+    if (asked.length === 1) {
+      // "hola, quisiera saber qué es el gobierno abierto": one question with a greeting around it.
+      const whole = this.nlu.understand(text);
+      if (whole.intent === asked[0]!.intent || !SOCIAL.has(whole.intent)) return undefined;
+      return this.answerIntent(asked[0]!.intent, asked[0]!.text, now, { intent: asked[0]!.intent, confidence: whole.confidence, source: 'classifier' });
+    }
+    const replies: Reply[] = [];
+    const answered: IntentName[] = [];
+    for (const a of asked) {
+      if (answered.length >= MAX_ANSWERS) break;
+      const reply = this.partReply(a.intent, a.text, now);
+      if (!reply) continue;
+      replies.push(reply);
+      answered.push(a.intent);
+    }
+    if (answered.length < 2) return undefined;
+    return { kind: 'reply', intent: answered[0]!, replies, context: contextState(answered.at(-1)!, 'overview', now) };
+  }
+
+  /** "diferencia entre transparencia y participación": both pillars. */
+  private comparison(text: string): Composed | undefined {
+    const folded = normalize(text);
+    // Two pillars named ("transparencia activa y pasiva" names one): whatever the intent model said.
+    if (!COMPARISON.test(folded)) return undefined;
+    const named = PILLAR_WORDS.filter(([re]) => re.test(folded)).map(([, intent]) => intent);
+    if (named.length < 2) return undefined;
+    const replies = named.slice(0, MAX_ANSWERS).map((intent) => staticAnswer(this.content, this.content.intents.get(intent)!.answer!));
+    return { kind: 'reply', intent: 'pillars', replies };
+  }
+
+  private clarify(a: IntentName, b: IntentName, now: Date): Composed {
+    const la = this.labels.get(a)!;
+    const lb = this.labels.get(b)!;
+    return {
+      kind: 'reply',
+      intent: a,
+      replies: [{ text: fillSlots(this.content.messages.messages.clarify, { a: la, b: lb }), options: [la, lb] }],
+      context: contextState(a, 'overview', now, { choices: [a, b] }),
+    };
+  }
+
+  /** The option picked after "¿A o B?" (its label, "la primera", "1"…). */
+  private pick(text: string, context: ContextState): IntentName | undefined {
+    if (!context.choices?.length) return undefined;
+    const folded = normalize(text);
+    for (const intent of context.choices) {
+      const label = this.labels.get(intent);
+      if (label && normalize(label) === folded) return intent;
+    }
+    if (/^(?:1|la primera|el primero|primera|primero|a)$/.test(folded)) return context.choices[0];
+    if (/^(?:2|la segunda|el segundo|segunda|segundo|b)$/.test(folded)) return context.choices[1];
+    return undefined;
+  }
+
+  private followUp(context: ContextState, follow: FollowUp, now: Date): Composed {
+    const c = this.content;
+    const topic = context.topic;
+    const keep = (level: ContextState['level']) => contextState(topic, level, now, context.fact ? { fact: context.fact } : {});
+    switch (follow) {
+      case 'more': {
+        const file = c.intents.get(topic)!;
+        if (context.level === 'fact') return { kind: 'intent', match: { intent: topic, confidence: 1, source: 'classifier' }, context: keep('overview') };
+        const more = context.level === 'overview' ? file.answer?.more : undefined;
+        if (more) return { kind: 'reply', intent: topic, replies: [{ text: fillFacts(more, c.facts).trim(), ...(file.answer?.options ? { options: file.answer.options } : {}) }], context: keep('more') };
+        return { kind: 'reply', intent: topic, replies: [{ text: c.messages.messages.more_end, options: this.topicOptions(topic) }], context: keep('more') };
+      }
+      case 'after': {
+        const stage = this.stageOf(topic, now);
+        const fact = stage ? this.facts.get(`after.${stage}`) : undefined;
+        if (fact) return { kind: 'reply', intent: 'timeline', replies: [this.factReply(fact)], context: contextState('timeline', 'fact', now, { fact: fact.id }) };
+        return { kind: 'intent', match: { intent: 'timeline', confidence: 1, source: 'classifier' }, context: contextState('timeline', 'overview', now) };
+      }
+      case 'when': {
+        const stageId = TOPIC_STAGE[topic];
+        const stage = stageId && c.consultation.stages.find((s) => s.id === stageId);
+        if (stage) {
+          const text = fillSlots(c.messages.messages.stage_dates, { stage: stage.name, start: formatDate(stage.start), end: formatDate(stage.end) });
+          return { kind: 'reply', intent: 'timeline', replies: [{ text, options: [c.messages.options.timeline] }], context: contextState(topic, 'overview', now) };
+        }
+        return { kind: 'intent', match: { intent: 'timeline', confidence: 1, source: 'classifier' }, context: contextState('timeline', 'overview', now) };
+      }
+      case 'place': {
+        if (topic === 'work_tables') return { kind: 'intent', match: { intent: 'work_tables', confidence: 1, source: 'classifier' } };
+        const local = ['open_government', 'ogp', 'ogp.local', 'ogp.membership', 'action_plan', 'chile.plans', 'pillars', 'forum', 'commitment.examples'];
+        const fact = local.includes(topic) || topic.startsWith('pillar.') ? this.facts.get('local.my_commune') : undefined;
+        if (fact) return { kind: 'reply', intent: 'ogp.local', replies: [this.factReply(fact)], context: contextState('ogp.local', 'fact', now, { fact: fact.id }) };
+        const text = fillSlots(c.messages.messages.place_consultation, { territory: c.consultation.territory });
+        return { kind: 'reply', intent: 'participate', replies: [{ text, options: this.topicOptions('participate') }], context: contextState('participate', 'overview', now) };
+      }
+      case 'who': {
+        const fact = this.facts.get('results.who_selects');
+        if (fact && (TOPIC_STAGE[topic] || topic === 'timeline')) {
+          return { kind: 'reply', intent: 'results', replies: [this.factReply(fact)], context: contextState('results', 'fact', now, { fact: fact.id }) };
+        }
+        const who = this.facts.get('bot.organizer');
+        if (who) return { kind: 'reply', intent: 'bot.identity', replies: [this.factReply(who)], context: contextState('bot.identity', 'fact', now, { fact: who.id }) };
+        return { kind: 'intent', match: { intent: 'bot.identity', confidence: 1, source: 'classifier' } };
+      }
+    }
+  }
+
+  /** The stage a topic is about; for the calendar itself, today's (or the next). */
+  private stageOf(topic: IntentName, now: Date): StageId | undefined {
+    const mapped = TOPIC_STAGE[topic];
+    if (mapped) return mapped;
+    if (topic !== 'timeline') return undefined;
+    const { current, next } = calendarPosition(this.content.consultation, now);
+    return current.at(-1)?.id ?? next?.id;
+  }
+
+  private topicOptions(topic: IntentName): string[] {
+    return this.content.intents.get(topic)?.answer?.options ?? this.content.intents.get('help')!.answer!.options ?? [];
+  }
+
+  /** "dime más" with nothing before it: ask what about. */
+  private moreWithoutContext(now: Date): Composed {
+    const c = this.content;
+    const reply = withTodayOffer(c, { text: c.messages.messages.more_unknown, ...(c.intents.get('help')?.answer?.options ? { options: c.intents.get('help')!.answer!.options! } : {}) }, now);
+    return { kind: 'reply', intent: 'help', replies: [reply] };
+  }
+}
+
+/** Greetings people put before a question ("hola", "wena", "buenas tardes", "saludos"). */
+const GREETING_START = /^(?:(?:hola|holi|buenas|buena|buenos|buen|saludos|hey|oye|que tal)(?: (?:tardes|noches|dias|dia|a todos|que tal|cabildo|bot))*\s+)+/;
+
+/** The (normalised) text after a leading greeting, when a greeting leads it and two words or more follow. */
+function withoutGreeting(text: string): string | undefined {
+  const folded = normalize(text);
+  const m = GREETING_START.exec(folded);
+  if (!m) return undefined;
+  const rest = folded.slice(m[0].length).trim();
+  return rest.split(' ').length >= 2 ? rest : undefined;
+}
+
+/** The year of the last calendar the seeds describe, and the words that name its stages. */
+const HISTORY_YEAR = /\b2020\b/;
+const STAGE_WORDS = /\b(?:recepcion|propuestas|mesas?|consulta|borrador|seleccion|selecciono|publico|publicacion|calendario|cronograma|fechas?|mes|etapas?)\b/;
+
+/** Ordinals and numbers people use for Chile's plans: "quinto", "5to", "5°", "plan 5", "3er". */
+const PLAN_NUMBERS: [RegExp, number][] = [
+  [/\b(?:primer|primero|1er|1ro|1o)\b/, 1],
+  [/\b(?:segundo|2do|2o)\b/, 2],
+  [/\b(?:tercer|tercero|3er|3ro|3o)\b/, 3],
+  [/\b(?:cuarto|4to|4o)\b/, 4],
+  [/\b(?:quinto|5to|5o)\b/, 5],
+  [/\b(?:sexto|6to|6o)\b/, 6],
+];
+
+/** The plan number a (normalised) text names next to "plan", or undefined. */
+export function planNumber(folded: string): number | undefined {
+  if (!/\bplan(?:es)?\b/.test(folded)) return undefined;
+  const numeric = /\bplan (?:n |numero |nro )?([1-6])\b/.exec(folded);
+  if (numeric) return Number(numeric[1]);
+  for (const [re, n] of PLAN_NUMBERS) if (re.test(folded)) return n;
+  return undefined;
+}

@@ -1,0 +1,75 @@
+/**
+ * What a question asks about, within its intent: one fact answer or the topic's overview. For
+ * each intent, the intent's own examples (the overview) and the questions and wording of its fact
+ * answers go into one TF-IDF index over typo-corrected stems and stem bigrams; the nearest one
+ * decides. A precise question ("desde cuándo está Chile en OGP") lands on its fact, a general one
+ * ("qué es OGP") on the overview. When the intent holds no fact that fits, one index over every
+ * fact may still find one that fits closely (the intent was a near miss: "en qué mes fueron las
+ * mesas de 2020" is about the 2020 calendar, not today's work tables). One inverted-index lookup
+ * each: microseconds.
+ */
+import type { FactAnswer } from '../content/schema.js';
+import type { IntentName } from '../types.js';
+import { NeighbourIndex } from './neighbours.js';
+
+/** Label of the intent's own examples: the question is about the topic as a whole. */
+const OVERVIEW = '';
+/** Below this cosine the nearest fact question is too far to trust; the overview answers. */
+const MIN_SIMILARITY = 0.25;
+/** A fact of another intent answers only when this close (the classifier's intent had none). */
+const MIN_GLOBAL_SIMILARITY = 0.5;
+
+export class FactIndex {
+  private readonly byIntent = new Map<IntentName, NeighbourIndex>();
+  private readonly global: NeighbourIndex;
+  private readonly answers = new Map<string, FactAnswer>();
+
+  /**
+   * @param intents each intent's own examples
+   * @param answers the fact answers, with their wording filled in (facts in place of placeholders)
+   * @param stems the classifier's analysis of a text (stems; typo-corrected unless `asWritten`)
+   */
+  constructor(intents: Map<IntentName, string[]>, answers: { answer: FactAnswer; wording: string }[], private readonly stems: (text: string, asWritten?: boolean) => string[]) {
+    const docs = new Map<IntentName, { label: string; features: string[] }[]>();
+    const all: { label: string; features: string[] }[] = [];
+    for (const { answer: a, wording } of answers) {
+      this.answers.set(a.id, a);
+      const list = docs.get(a.intent) ?? [];
+      // The wording too: a question may name what the answer says ("observadores", "prórroga").
+      for (const q of [...a.questions, wording]) {
+        const doc = { label: a.id, features: features(stems(q, true)) };
+        list.push(doc);
+        all.push(doc);
+      }
+      docs.set(a.intent, list);
+    }
+    for (const [intent, examples] of intents) {
+      const own = examples.map((e) => ({ label: OVERVIEW, features: features(stems(e, true)) }));
+      all.push(...own);
+      const list = docs.get(intent);
+      if (list) this.byIntent.set(intent, new NeighbourIndex([...list, ...own]));
+    }
+    this.global = new NeighbourIndex(all);
+  }
+
+  /** The fact answer a text asks for (within its intent first), or undefined for the intent's overview. */
+  find(intent: IntentName, text: string): FactAnswer | undefined {
+    const query = features(this.stems(text));
+    const index = this.byIntent.get(intent);
+    const nearest = index?.nearest(query);
+    if (nearest && nearest.label !== OVERVIEW && nearest.similarity >= MIN_SIMILARITY) return this.answers.get(nearest.label);
+    const elsewhere = this.global.nearest(query);
+    if (elsewhere && elsewhere.label !== OVERVIEW && elsewhere.similarity >= MIN_GLOBAL_SIMILARITY) return this.answers.get(elsewhere.label);
+    return undefined;
+  }
+
+  get(id: string): FactAnswer | undefined {
+    return this.answers.get(id);
+  }
+}
+
+function features(stems: string[]): string[] {
+  const out = new Set(stems);
+  for (let i = 1; i < stems.length; i++) out.add(`${stems[i - 1]}_${stems[i]}`);
+  return [...out];
+}

@@ -1,0 +1,178 @@
+/**
+ * Issue 12's examples, as conversations: each gets the answer a person needs, short.
+ */
+import { describe, expect, it } from 'vitest';
+import { content, person, testEngine } from './helpers/conversation.js';
+
+const MAX_FIRST_REPLY = 500;
+
+// One engine for the file (training takes a while); each conversation is a new person.
+let shared: Awaited<ReturnType<typeof testEngine>> | undefined;
+let people = 0;
+async function ask(...messages: string[]) {
+  shared ??= await testEngine();
+  const { engine, store } = shared;
+  const id = `person-${++people}`;
+  const ana = person(engine, id);
+  for (const m of messages) await ana.send(m);
+  return { ana, store, engine, id };
+}
+
+/** Every reply of the last turn fits a phone screen. */
+function expectShort(ana: Awaited<ReturnType<typeof ask>>['ana']) {
+  for (const r of ana.last.replies) expect(r.text.length, r.text).toBeLessThanOrEqual(MAX_FIRST_REPLY);
+}
+
+describe('answers that fit the question', () => {
+  it('explains open government in simple words to a confused person', async () => {
+    const { ana } = await ask('q significa gobierno abierto en palabras simples, no entiendo nada de esto');
+    expect(ana.last.intent).toBe('open_government');
+    expect(ana.text).toMatch(/abrir la información y las decisiones públicas/);
+    expect(ana.text).not.toMatch(/no entendí/i);
+    expectShort(ana);
+  });
+
+  it('answers two of three questions in one message, in order, without starting the form', async () => {
+    const { ana, store, engine, id } = await ask('hola quisiera saber que es el gobierno abierto y tambien como puedo mandar una propuesta y hasta cuando hay plazo');
+    expect(ana.last.replies).toHaveLength(2);
+    expect(ana.last.replies[0]!.text).toMatch(/gobierno abierto/);
+    // How to send one, and until when (the reception's end).
+    expect(ana.last.replies[1]!.text).toMatch(/Enviar propuesta/);
+    expect(ana.last.replies[1]!.text).toMatch(/30 de noviembre de 2027/);
+    expect(ana.text).not.toMatch(/No tienes propuestas/);
+    expect((await store.session(engine.userKey('test', id)))?.form).not.toBe('proposal');
+    expectShort(ana);
+  });
+
+  it('reads "y después qué pasa?" after the deadline answer as what comes after the reception', async () => {
+    const { ana } = await ask('hasta cuando puedo mandar propuestas', 'y despues q pasa?');
+    expect(ana.text).toMatch(/mesas de trabajo/i);
+    expect(ana.text).toMatch(/1 de diciembre de 2027/);
+    expect(ana.text).not.toMatch(/Hasta pronto/);
+    expectShort(ana);
+  });
+
+  it.each(['quien decide que propuestas quedan', 'como van a elegir las propuestas'])('says who selects proposals and how: "%s"', async (question) => {
+    const { ana } = await ask(question);
+    expect(ana.text).toMatch(/Mesa de Gobierno Abierto/);
+    expect(ana.text).toMatch(/criterios y estándares/);
+    expect(ana.text).not.toMatch(/No tienes propuestas/);
+    expectShort(ana);
+  });
+
+  it('gives the 2020 calendar as history, not today\'s stage', async () => {
+    const { ana } = await ask('cuando fue la recepcion de propuestas del quinto plan');
+    expect(ana.text).toMatch(/10 al 24 de agosto de 2020/);
+    expect(ana.text).not.toMatch(/Ahora estamos en/);
+    expectShort(ana);
+  });
+
+  it('says when Chile started, not the Peñalolén block', async () => {
+    const { ana } = await ask('gobierno abierto en chile cuando empezo');
+    expect(ana.text).toMatch(/desde \*\*2011\*\*|desde 2011/);
+    expect(ana.text).toMatch(/2012-2013/);
+    expect(ana.text).not.toMatch(/Peñalolén/);
+    expectShort(ana);
+  });
+
+  it.each([
+    ['chile es parte del comite ejecutivo de ogp?', [/Sí/, /2015/, /comité ejecutivo/, /2016/]],
+    ['cuantas comunas hay en chile', [/346 comunas/]],
+    ['que es la red chilena de gobierno abierto', [/Red Chilena de Gobierno Abierto/, /sociedad civil/, /Mesa de Gobierno Abierto/]],
+  ] as const)('answers the precise fact: "%s"', async (question, patterns) => {
+    const { ana } = await ask(question);
+    for (const p of patterns) expect(ana.text).toMatch(p);
+    // The fact first; the topic's overview is one tap away.
+    expect(ana.options[0]).toBe('Ver más');
+    expectShort(ana);
+  });
+
+  it.each([
+    ['quien organiza esta consulta', [/organiza la \*\*Mesa de Gobierno Abierto\*\*/]],
+    ['esto es oficial?', [/oficial/, /ogp\.gob\.cl/]],
+    ['eres un robot?', [/asistente automático/, /no una persona/]],
+    ['wena, pa q sirve esto?', [/Cabildo/, /asistente automático/, /Mesa de Gobierno Abierto/]],
+  ] as const)('says what Cabildo is and who runs the consultation: "%s"', async (question, patterns) => {
+    const { ana } = await ask(question);
+    expect(ana.last.intent).toBe('bot.identity');
+    for (const p of patterns) expect(ana.text).toMatch(p);
+    expect(ana.text).not.toMatch(/equipo municipal/);
+    expectShort(ana);
+  });
+
+  it('explains how to ask for information under the transparency law, not the pillar', async () => {
+    const { ana } = await ask('como pido informacion a la municipalidad por ley de transparencia');
+    expect(ana.last.intent).toBe('access_to_information');
+    expect(ana.text).toMatch(/Portal de Transparencia/);
+    expect(ana.text).toMatch(/20 días hábiles/);
+    expect(ana.text).toMatch(/art\. 12/);
+    expectShort(ana);
+  });
+
+  it('sends a pothole to the OIRS and offers a proposal only for a structural problem', async () => {
+    const { ana } = await ask('hay un hoyo en mi calle hace meses y nadie lo arregla');
+    expect(ana.last.intent).toBe('service_request');
+    expect(ana.text).toMatch(/No tramito reclamos/);
+    expect(ana.text).toContain(content().referrals.oirs);
+    expect(ana.text).toMatch(/estructural o que se repite/);
+    expect(ana.text).not.toMatch(/lee todas las propuestas|no entendí/i);
+    expect(ana.options).toContain('Enviar propuesta');
+    expectShort(ana);
+  });
+
+  it.each([
+    ['puedo votar por propuestas?', /No recibo votos/],
+    ['se puede editar una propuesta ya enviada?', /no se puede editar/],
+  ])('answers "%s" instead of starting a proposal', async (question, pattern) => {
+    const { ana, store, engine, id } = await ask(question);
+    expect(ana.text).toMatch(pattern);
+    expect(ana.text).not.toMatch(/Título|título de tu propuesta/);
+    expect((await store.session(engine.userKey('test', id)))?.form).not.toBe('proposal');
+    expectShort(ana);
+  });
+});
+
+describe('several questions, comparisons and clarification', () => {
+  it('answers two questions in order and leaves greetings and thanks out', async () => {
+    const { ana } = await ask('hola! qué es la OGP? y cuáles son los pilares del gobierno abierto?');
+    expect(ana.last.replies).toHaveLength(2);
+    expect(ana.last.replies[0]!.text).toMatch(/Alianza para el Gobierno Abierto/);
+    expect(ana.last.replies[1]!.text).toMatch(/pilares|transparencia/i);
+    expect(ana.text).not.toMatch(/¡Hola!/);
+  });
+
+  it('answers a single question wrapped in a greeting with that question', async () => {
+    const { ana } = await ask('hola, buenas tardes. cuántas comunas hay en chile?');
+    expect(ana.text).toMatch(/346 comunas/);
+  });
+
+  it('answers both pillars of a comparison', async () => {
+    const { ana } = await ask('cuál es la diferencia entre transparencia y participación');
+    expect(ana.last.replies).toHaveLength(2);
+    expect(ana.last.replies[0]!.text).toMatch(/transparencia/i);
+    expect(ana.last.replies[1]!.text).toMatch(/participación ciudadana/i);
+  });
+
+  it('asks "¿A o B?" when two readings are close, and answers the one picked', async () => {
+    const { ana } = await ask('la mesa');
+    expect(ana.text).toMatch(/^¿Me preguntas por .+ o por .+\?$/);
+    expect(ana.options).toHaveLength(2);
+    expect(ana.options).toContain('Mesa Gob. Abierto');
+    await ana.send('Mesa Gob. Abierto');
+    expect(ana.last.intent).toBe('forum');
+    expect(ana.text).toMatch(/foro multiactor/);
+  });
+
+  it('takes "la primera" as the first option offered', async () => {
+    const { ana } = await ask('la mesa');
+    const first = ana.options[0]!;
+    await ana.send('la primera');
+    expect(ana.last.intent).toBe(first === 'Mesa Gob. Abierto' ? 'forum' : 'work_tables');
+  });
+
+  it('still says it does not understand clearly out-of-scope text, offering what it can do today', async () => {
+    const { ana } = await ask('quieres ser mi amigo?');
+    expect(ana.last.intent).toBe('none');
+    expect(ana.options[0]).toBe('Enviar propuesta');
+  });
+});
