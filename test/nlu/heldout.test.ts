@@ -1,33 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createUnderstander, factQuestions } from '../../src/nlu/understand.js';
 import { normalize } from '../../src/nlu/normalize.js';
 import { unescapeMarkdown } from '../../src/text/markdown.js';
 import { INTENT_NAMES } from '../../src/types.js';
 import { content, ROOT, testEngine } from '../helpers/conversation.js';
-import { readHeldout } from '../helpers/heldout.js';
-
-/** Accent-folded, lower-case: how the fact questions' expectations are written. */
-const fold = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
-
-/** `test/nlu/facts-heldout.tsv`: a question and a regular expression its reply must match. */
-function readFactsHeldout(): { question: string; expect: string }[] {
-  return readFileSync(resolve(ROOT, 'test/nlu/facts-heldout.tsv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [question, expect] = line.split('\t');
-      return { question: question!, expect: expect! };
-    });
-}
+import { fold } from '../../src/text/fold.js';
+import { readFactsHeldout, readHeldout } from '../helpers/heldout.js';
 
 const NEW_INTENTS = ['access_to_information', 'service_request', 'bot.identity'];
 
 describe('held-out evaluation', () => {
   const rows = readHeldout(ROOT);
-  const facts = readFactsHeldout();
+  const facts = readFactsHeldout(ROOT);
 
   it('covers every intent with at least 8 utterances (12 for the new ones) and 40 out of scope', () => {
     for (const name of INTENT_NAMES) {
