@@ -8,6 +8,11 @@ CREATE TABLE comment_counters (
   commitment_id text PRIMARY KEY,
   last integer NOT NULL
 );
+-- Comments already written get their numbers, oldest first, so staff can moderate them too.
+UPDATE opinions SET comment_no = numbered.n
+FROM (SELECT user_key, commitment_id, row_number() OVER (PARTITION BY commitment_id ORDER BY at, seq) AS n FROM opinions WHERE comment IS NOT NULL) AS numbered
+WHERE opinions.user_key = numbered.user_key AND opinions.commitment_id = numbered.commitment_id;
+INSERT INTO comment_counters (commitment_id, last) SELECT commitment_id, max(comment_no) FROM opinions WHERE comment_no IS NOT NULL GROUP BY commitment_id;
 
 -- A number that changes whenever something the public results show changes, so every instance
 -- can cache its rendered pages and files and know when to drop them. Bumped by a deferred

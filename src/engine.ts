@@ -20,7 +20,7 @@ import { openTables } from './answers/tables.js';
 import { fitOffers, withTodayOffer } from './answers/stage.js';
 import { midFlowMessage, resumed } from './dialog/mid-flow.js';
 import { Composer } from './answers/compose.js';
-import { contextFlow, type ContextState } from './dialog/context.js';
+import { CONTEXT_TTL_MS, contextFlow, type ContextState } from './dialog/context.js';
 import { localDate } from './answers/timeline.js';
 import type { Flow, FlowContext, Step } from './dialog/flow.js';
 import {
@@ -170,6 +170,8 @@ class CabildoEngine implements Engine {
   private readonly freeTextExpected = new Set<string>();
   /** The local day the calendar's notices were last checked (once a day is enough). */
   private dailyChecked = '';
+  /** When expired follow-up contexts were last deleted (at most once a minute). */
+  private contextsSwept = 0;
 
   constructor(content: Content, options: EngineOptions) {
     this.content = content;
@@ -271,7 +273,7 @@ class CabildoEngine implements Engine {
     return this.queue.run(userKey, () =>
       this.store.exclusive(userKey, async () => {
         let delivered = 0;
-        for (const notice of (await this.store.pendingNotices()).filter((n) => n.userKey === userKey)) {
+        for (const notice of await this.store.pendingNotices(userKey)) {
           const reply = finishReply(noticeReply(this.content, notice, 'proposalId' in notice ? await this.store.get(notice.proposalId) : undefined));
           if (!(await send(notice, reply))) continue;
           await this.store.removeNotice(notice);
@@ -454,7 +456,10 @@ class CabildoEngine implements Engine {
     if (formCommand(folded) === 'cancel') return { intent: null, replies: [{ text: say(c, 'nothing_to_cancel') }] };
     const composed = this.composer.compose(text, context, now);
     // Kept for a follow-up; a dialog started below, or a flow that was interrupted, saves over it.
-    if (composed.context && !ctx.open) await this.saveState(key, composed.context);
+    if (composed.context && !ctx.open) {
+      await this.saveState(key, composed.context);
+      this.sweepContexts(now);
+    }
     if (composed.kind === 'reply') return { intent: composed.intent, replies: composed.replies };
     const match = composed.match;
     const intent = match.intent;
@@ -537,6 +542,16 @@ class CabildoEngine implements Engine {
     const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
     const due = c.workTables.filter((t) => t.date === tomorrow).map((t) => t.id);
     if (due.length) await this.store.remind(due, now);
+  }
+
+  /**
+   * Every answered question leaves its topic for a follow-up; without a sweep the sessions of
+   * everyone who ever asked would stay (and the JSON store rewrites them all on each write).
+   */
+  private sweepContexts(now: Date): void {
+    if (now.getTime() - this.contextsSwept < 60_000) return;
+    this.contextsSwept = now.getTime();
+    void this.store.dropSessions('context', new Date(now.getTime() - CONTEXT_TTL_MS)).catch((error: unknown) => this.log.error({ err: String(error) }, 'dropping expired contexts failed'));
   }
 
   private async notices(key: string): Promise<Reply[]> {

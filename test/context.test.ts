@@ -97,3 +97,16 @@ describe('follow-ups in context', () => {
     expect(followUpOf('qué es la OGP')).toBeUndefined();
   });
 });
+
+describe('expired contexts', () => {
+  it('are deleted from the store, so the sessions of everyone who once asked a question do not pile up', async () => {
+    const { engine, store, clock } = await testEngine();
+    for (const name of ['ana', 'beto', 'carla']) await person(engine, name).send('qué es la OGP');
+    const key = (name: string) => engine.userKey('test', name);
+    expect(await store.session(key('ana'))).toMatchObject({ form: 'context' });
+    clock.advance(CONTEXT_TTL_MS + 60_000);
+    await person(engine, 'dani').send('cuáles son los pilares');
+    await expect.poll(async () => (await Promise.all(['ana', 'beto', 'carla'].map((n) => store.session(key(n))))).filter(Boolean).length).toBe(0);
+    expect(await store.session(key('dani'))).toMatchObject({ form: 'context' });
+  });
+});

@@ -14,7 +14,14 @@ const SHUTDOWN_LIMIT_MS = 10_000;
 
 // `.env` in the folder `npm start` runs from, when there is one (`cp .env.example .env`);
 // variables already set in the environment win over it.
-if (existsSync('.env')) process.loadEnvFile('.env');
+if (existsSync('.env')) {
+  // process.loadEnvFile arrived in Node 20.12.
+  if (typeof process.loadEnvFile !== 'function') {
+    process.stderr.write(`Cannot read .env: Node ${process.version} is too old (20.12 or later reads it). Upgrade Node, or set the variables in the environment.\n`);
+    process.exit(1);
+  }
+  process.loadEnvFile('.env');
+}
 
 try {
   // Server settings first: a malformed one stops start-up before the store is opened.

@@ -101,7 +101,13 @@ export class DirectLineStreams {
 
   /** The HTTP server's `upgrade` handler: true when the request was ours (answered either way). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://x');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      // Node's parser lets through targets URL refuses (`http://[`): not ours, answered 404 by the caller.
+      return false;
+    }
     if (!url.pathname.startsWith(`${DIRECT_LINE_PREFIX}/`)) return false;
     socket.on('error', () => socket.destroy());
     void this.accept(req, socket, head, url).catch((error: unknown) => {

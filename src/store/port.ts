@@ -158,6 +158,8 @@ export interface Store {
 
   session(userKey: string): Promise<DialogState | undefined>;
   setSession(userKey: string, state: DialogState | undefined): Promise<void>;
+  /** Deletes the dialog states of one kind untouched since `updatedBefore` (follow-up contexts would outlive their use otherwise); returns how many. */
+  dropSessions(form: DialogState['form'], updatedBefore: Date): Promise<number>;
 
   /**
    * Stores a proposal under the next tracking number of `year`; resolves once durable. A second
@@ -205,8 +207,8 @@ export interface Store {
   removeNotice(notice: Notice): Promise<boolean>;
   /** Removes and returns the notices waiting for a person: each is taken once. */
   takeNotices(userKey: string): Promise<Notice[]>;
-  /** Every notice waiting, for channels that can write first. */
-  pendingNotices(): Promise<Notice[]>;
+  /** Every notice waiting (or one person's), for channels that can write first. */
+  pendingNotices(userKey?: string): Promise<Notice[]>;
 
   userData(userKey: string): Promise<UserData>;
   /** Forgets a person (see ErasureScope); returns how many proposals changed. */

@@ -95,6 +95,11 @@ export class PostgresStore implements Store {
     }
   }
 
+  async dropSessions(form: DialogState['form'], updatedBefore: Date): Promise<number> {
+    const { rowCount } = await this.pool.query("DELETE FROM sessions WHERE state->>'form' = $1 AND (state->>'updatedAt')::timestamptz < $2", [form, updatedBefore.toISOString()]);
+    return rowCount ?? 0;
+  }
+
   async submit(input: NewProposal, now: Date, year: number = now.getUTCFullYear()): Promise<Proposal> {
     if (input.dialogId) {
       const filed = await this.byDialog(this.pool, input.dialogId);
@@ -226,8 +231,8 @@ export class PostgresStore implements Store {
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => r.body);
   }
 
-  async pendingNotices(): Promise<Notice[]> {
-    const { rows } = await this.pool.query<{ body: Notice }>('SELECT body FROM notices ORDER BY id');
+  async pendingNotices(userKey?: string): Promise<Notice[]> {
+    const { rows } = await this.pool.query<{ body: Notice }>('SELECT body FROM notices WHERE ($1::text IS NULL OR user_key = $1) ORDER BY id', [userKey ?? null]);
     return rows.map((r) => r.body);
   }
 

@@ -172,6 +172,7 @@ export class DocumentStore implements Store {
     this.backing = backing;
     for (const p of records.data.proposals) this.byId.set(p.id, p);
     records.data.opinions ??= [];
+    numberOldComments(records.data);
     records.data.priorities ??= [];
     records.data.invited ??= [];
     records.data.signups ??= [];
@@ -203,6 +204,14 @@ export class DocumentStore implements Store {
     else if (sessions[userKey]) delete sessions[userKey];
     else return;
     await this.sessions.persist();
+  }
+
+  async dropSessions(form: DialogState['form'], updatedBefore: Date): Promise<number> {
+    const sessions = this.sessions.data.sessions;
+    const stale = Object.entries(sessions).filter(([, s]) => s.form === form && Date.parse(s.updatedAt) < updatedBefore.getTime());
+    for (const [key] of stale) delete sessions[key];
+    if (stale.length) await this.sessions.persist();
+    return stale.length;
   }
 
   /**
@@ -361,12 +370,8 @@ export class DocumentStore implements Store {
   }
 
   /** Every person with notices waiting, for channels that can write first. */
-  async pendingNotices(): Promise<Notice[]> {
-    return this.pendingNoticesNow();
-  }
-
-  private pendingNoticesNow(): Notice[] {
-    return [...this.db.data.notices];
+  async pendingNotices(userKey?: string): Promise<Notice[]> {
+    return this.db.data.notices.filter((n) => userKey === undefined || n.userKey === userKey);
   }
 
   async userData(userKey: string): Promise<UserData> {
@@ -658,4 +663,15 @@ export class DocumentStore implements Store {
 function sameNotice(notice: Notice): string {
   const record = notice as unknown as Record<string, unknown>;
   return JSON.stringify(Object.keys(record).sort().map((k) => [k, record[k]]));
+}
+
+/**
+ * Comments written before comments had numbers get theirs, oldest first, after any number
+ * already given, so staff can moderate them by reference (kept in memory until the next write).
+ */
+function numberOldComments(data: StoreData): void {
+  const unnumbered = data.opinions!.filter((o) => o.comment !== undefined && o.commentNo === undefined).sort((a, b) => a.at.localeCompare(b.at));
+  if (!unnumbered.length) return;
+  const counters = (data.commentCounters ??= {});
+  for (const o of unnumbered) o.commentNo = counters[o.commitmentId] = (counters[o.commitmentId] ?? 0) + 1;
 }

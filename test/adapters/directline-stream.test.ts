@@ -5,6 +5,7 @@
  * polling still served, and (with PostgreSQL) a reply made on one instance pushed by another.
  */
 import { existsSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +221,17 @@ describe('Direct Line WebSocket stream', () => {
     expect((await connect(expired.toString())).status).toBe(403);
     // Not a stream at all.
     expect((await connect(a.streamUrl.replace('/stream', '/activities'))).status).toBe(404);
+    // A request target Node's parser accepts and URL refuses: an answer, not a crash.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = netConnect(Number(new URL(server.url).port), '127.0.0.1', () =>
+        socket.write('GET http://[ HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'),
+      );
+      let got = '';
+      socket.on('data', (d: Buffer) => (got += d.toString())).on('close', () => resolve(got)).on('error', reject);
+      setTimeout(() => socket.destroy(), 2000);
+    });
+    expect(raw).not.toMatch(/^HTTP\/1\.1 101/);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     // The right one opens and sends the welcome.
     const ok = await connect(a.streamUrl);
     expect(ok.status).toBe(101);

@@ -166,6 +166,19 @@ export function storeContract(name: string, target: ContractTarget, options: { s
       });
     });
 
+    it('drops the dialog states of one kind untouched since a time, and nothing else', async () => {
+      await withStore(async (store) => {
+        await store.setSession('old', { v: 1, form: 'deletion', updatedAt: NOW.toISOString() });
+        await store.setSession('ctx-old', { v: 1, form: 'deletion', updatedAt: NOW.toISOString(), asked: true });
+        await store.setSession('new', { v: 1, form: 'deletion', updatedAt: later(30).toISOString() });
+        expect(await store.dropSessions('signup', later(10))).toBe(0);
+        expect(await store.dropSessions('deletion', later(10))).toBe(2);
+        expect(await store.session('old')).toBeUndefined();
+        expect(await store.session('ctx-old')).toBeUndefined();
+        expect(await store.session('new')).toMatchObject({ form: 'deletion' });
+      });
+    });
+
     it('keeps, replaces and clears dialog state', async () => {
       await withStore(async (store) => {
         expect(await store.session('ana')).toBeUndefined();

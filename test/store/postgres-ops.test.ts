@@ -148,6 +148,10 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
     await runner({ dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', count: 1, migrationsTable: 'cabildo_migrations', log: () => {} });
     await client.query("INSERT INTO proposals (id, user_key, status, doc) VALUES ('GA-2027-000001', 'ana', 'recibida', $1)", [{ ...sample(1, 'ana'), id: 'GA-2027-000001', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), status: 'recibida', history: [] }]);
     await client.query('INSERT INTO counters (year, last) VALUES (2027, 1)');
+    // Comments written before comments had numbers.
+    for (const [who, minute] of [['beto', 2], ['ana', 1]] as const) {
+      await client.query("INSERT INTO opinions (user_key, commitment_id, vote, comment, at) VALUES ($1, 'C3', 'agree', $2, $3)", [who, `Comentario de ${who}`, new Date(NOW.getTime() + minute * 60_000)]);
+    }
     expect((await client.query("SELECT to_regclass('deliveries') AS t")).rows[0].t).toBeNull();
     await client.end();
     const store = await openPostgresStore(db.url, { secret: SECRET });
@@ -155,6 +159,12 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL operations', () => {
       expect((await store.get('GA-2027-000001'))?.title).toBe('Propuesta 1');
       expect(await store.firstDelivery('whatsapp:x')).toBe(true);
       expect((await store.submit(sample(2), NOW, 2027)).id).toBe('GA-2027-000002');
+      // The old comments got numbers, oldest first, and can be moderated; the next one follows them.
+      expect((await store.opinions('C3')).map((o) => [o.userKey, o.commentNo]).sort()).toEqual([['ana', 1], ['beto', 2]]);
+      expect(await store.setCommentHidden({ commitmentId: 'C3', commentNo: 1 }, 'Spam', 'staff:x', NOW)).toBe('changed');
+      await store.vote('carla', 'C3', 'pass', NOW);
+      await store.comment('carla', 'webchat', 'C3', 'Nuevo', NOW);
+      expect((await store.opinionsOf('carla'))[0]?.commentNo).toBe(3);
     } finally {
       await store.close();
     }

@@ -136,3 +136,27 @@ describe('file store', () => {
     await other.close();
   });
 });
+
+describe('a JSON store written before comments had numbers', () => {
+  it('numbers its comments oldest first when opened, so staff can moderate them, and the next comment follows', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cabildo-old-comments-')), 'db.json');
+    const at = (minute: number) => new Date(Date.UTC(2028, 3, 10, 12, minute)).toISOString();
+    writeFileSync(file, JSON.stringify({
+      v: 1, proposals: [], counters: {}, notices: [], audit: [],
+      opinions: [
+        { commitmentId: 'C3', userKey: 'beto', vote: 'agree', comment: 'Segundo', at: at(2) },
+        { commitmentId: 'C3', userKey: 'ana', vote: 'agree', comment: 'Primero', at: at(1) },
+        { commitmentId: 'C3', userKey: 'carla', vote: 'pass', at: at(3) },
+      ],
+    }));
+    const store = await openFileStore(file);
+    try {
+      expect((await store.opinions('C3')).map((o) => [o.userKey, o.commentNo])).toEqual([['carla', undefined], ['ana', 1], ['beto', 2]]);
+      expect(await store.setCommentHidden({ commitmentId: 'C3', commentNo: 2 }, 'Spam', 'staff:x', new Date())).toBe('changed');
+      await store.comment('carla', 'webchat', 'C3', 'Tercero', new Date());
+      expect((await store.opinionsOf('carla'))[0]?.commentNo).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+});
