@@ -6,8 +6,9 @@ export interface CommentRef {
   commentNo: number;
 }
 
-export function commentRef(ref: CommentRef): string {
-  return `${ref.commitmentId}:${ref.commentNo}`;
+/** `C3:12`; an opinion's comment has its number from the moment it is written (or since the store was opened, for older ones). */
+export function commentRef(ref: { commitmentId: string; commentNo?: number }): string {
+  return `${ref.commitmentId}:${ref.commentNo ?? 0}`;
 }
 
 /** Reads `C3:12` (also `c3:12`, `C03 : 12`); undefined when the text is not a comment reference. */

@@ -6,6 +6,7 @@
 import escapeHtml from 'escape-html';
 import type { Content } from '../../src/content/load.js';
 import type { DraftPlan } from '../../src/content/schema.js';
+import { commentRef } from '../../src/comment-ref.js';
 import { maskPersonalData } from '../../src/privacy/mask.js';
 import { share, tallyDraft } from '../../src/staff/draft-tally.js';
 import type { CommitmentResponse, Opinion, Priority } from '../../src/types.js';
@@ -34,7 +35,7 @@ function shownComments(opinions: Opinion[]): ShownComment[] {
     .filter((o) => o.comment)
     .sort((a, b) => b.at.localeCompare(a.at))
     .map((o) => {
-      const id = `${o.commitmentId}:${o.commentNo ?? 0}`;
+      const id = commentRef(o);
       return o.hidden
         ? { id, commitment: o.commitmentId, hidden: maskPersonalData(o.hidden.reason), at: o.at }
         : { id, commitment: o.commitmentId, vote: o.vote, comment: maskPersonalData(o.comment!), at: o.at };

@@ -6,7 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { TerritoryCatalog } from '../../src/territory/catalog.js';
 import { inTerritory } from '../../src/territory/filter.js';
-import { parseCommentRef, PROPOSAL_STATUSES, type CommentRef, type Proposal, type ProposalStatus, type Store } from '../../src/index.js';
+import { commentRef, parseCommentRef, PROPOSAL_STATUSES, type CommentRef, type Proposal, type ProposalStatus, type Store } from '../../src/index.js';
 import { findTrackingNumber } from '../../src/nlu/rules.js';
 import { summarise } from '../../src/staff/summary.js';
 import { share, tallyDraft } from '../../src/staff/draft-tally.js';
@@ -210,7 +210,7 @@ export async function opinionsText(plan: DraftPlan, store: Store, command: Extra
   const page = Math.min(command.page, pages);
   const shown = all
     .slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
-    .map((o) => `• \`${commitment.id}:${o.commentNo ?? 0}\` ${o.at.slice(0, 10)} · ${o.vote}: ${escapeMrkdwn(o.comment!)}${o.hidden ? ` _(oculto: ${escapeMrkdwn(o.hidden.reason)})_` : ''}`);
+    .map((o) => `• \`${commentRef(o)}\` ${o.at.slice(0, 10)} · ${o.vote}: ${escapeMrkdwn(o.comment!)}${o.hidden ? ` _(oculto: ${escapeMrkdwn(o.hidden.reason)})_` : ''}`);
   const header = `*${commitment.id}* ${escapeMrkdwn(commitment.title)}: ${all.length} comentarios (página ${page} de ${pages})`;
   return [header, ...shown].join('\n');
 }

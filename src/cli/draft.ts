@@ -35,7 +35,7 @@ export async function draftResults(format: string): Promise<void> {
     // Comments are anonymous: the commitment, the vote, the text and the date, never the person's key.
     const comments = opinions
       .filter((o) => o.comment)
-      .map((o) => ({ id: commentRef({ commitmentId: o.commitmentId, commentNo: o.commentNo ?? 0 }), commitment: o.commitmentId, vote: o.vote, comment: o.comment!, at: o.at, hidden: o.hidden?.reason ?? '' }));
+      .map((o) => ({ id: commentRef(o), commitment: o.commitmentId, vote: o.vote, comment: o.comment!, at: o.at, hidden: o.hidden?.reason ?? '' }));
     await store.audit({ at: settings.clock().toISOString(), actor: `cli:${process.env.CABILDO_ACTOR ?? 'staff'}`, action: 'draft_results', detail: format });
     if (format === 'json') {
       process.stdout.write(`${JSON.stringify({ plan: plan.name, commitments: tally, comments }, null, 2)}\n`);

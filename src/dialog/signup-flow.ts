@@ -136,19 +136,9 @@ async function retry(ctx: FlowContext, state: SignUpState, reason: string): Prom
   return { kind: 'continue', state: next, replies: [{ ...question, text: `${reason}\n\n${question.text}` }] };
 }
 
+/** The pending question; at the table step with the tables and their places, read from the store. */
 async function reask(ctx: FlowContext, state: SignUpState): Promise<Reply> {
-  const c = ctx.content;
-  const o = c.messages.options;
-  switch (state.step) {
-    case 'table':
-      return listReply(ctx, state);
-    case 'consent':
-      return { text: say(c, 'signup_privacy', { table: tableName(c, state.tableId ?? '') }), options: [o.yes, o.no] };
-    case 'name':
-      return { text: say(c, 'signup_name_question'), options: [o.cancel] };
-    case 'contact':
-      return { text: say(c, 'signup_contact_question'), options: [o.cancel] };
-  }
+  return state.step === 'table' ? listReply(ctx, state) : pendingQuestion(ctx.content, state);
 }
 
 async function listReply(ctx: FlowContext, state: SignUpState): Promise<Reply> {

@@ -499,10 +499,8 @@ export class DocumentStore implements Store {
   async comment(userKey: string, channel: string, commitmentId: string, comment: string, now: Date): Promise<void> {
     const opinion = this.opinionList.find((o) => o.userKey === userKey && o.commitmentId === commitmentId);
     if (!opinion) throw new CabildoError('OPINION_NOT_FOUND', `No opinion on ${commitmentId} to comment on.`);
-    const counters = (this.db.data.commentCounters ??= {});
     // A new text is a new comment: its own number, and moderation of the old one does not carry over.
-    const commentNo = (counters[commitmentId] ?? 0) + 1;
-    counters[commitmentId] = commentNo;
+    const commentNo = nextCommentNo(this.db.data, commitmentId);
     Object.assign(opinion, { comment, commentNo, channel, at: now.toISOString() });
     delete opinion.hidden;
     await this.db.persist();
@@ -672,6 +670,11 @@ function sameNotice(notice: Notice): string {
 function numberOldComments(data: StoreData): void {
   const unnumbered = data.opinions!.filter((o) => o.comment !== undefined && o.commentNo === undefined).sort((a, b) => a.at.localeCompare(b.at));
   if (!unnumbered.length) return;
+  for (const o of unnumbered) o.commentNo = nextCommentNo(data, o.commitmentId);
+}
+
+/** Takes the commitment's next comment number (numbers are never given twice). */
+function nextCommentNo(data: StoreData, commitmentId: string): number {
   const counters = (data.commentCounters ??= {});
-  for (const o of unnumbered) o.commentNo = counters[o.commitmentId] = (counters[o.commitmentId] ?? 0) + 1;
+  return (counters[commitmentId] = (counters[commitmentId] ?? 0) + 1);
 }
