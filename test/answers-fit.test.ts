@@ -154,7 +154,7 @@ describe('several questions, comparisons and clarification', () => {
   });
 
   it('asks "¿A o B?" when two readings are close, and answers the one picked', async () => {
-    const { ana } = await ask('la mesa');
+    const { ana } = await ask('que hace la mesa');
     expect(ana.text).toMatch(/^¿Me preguntas por .+ o por .+\?$/);
     expect(ana.options).toHaveLength(2);
     expect(ana.options).toContain('Mesa Gob. Abierto');
@@ -164,7 +164,7 @@ describe('several questions, comparisons and clarification', () => {
   });
 
   it('takes "la primera" as the first option offered', async () => {
-    const { ana } = await ask('la mesa');
+    const { ana } = await ask('que hace la mesa');
     const first = ana.options[0]!;
     await ana.send('la primera');
     expect(ana.last.intent).toBe(first === 'Mesa Gob. Abierto' ? 'forum' : 'work_tables');

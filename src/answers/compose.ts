@@ -37,10 +37,10 @@ const CLARIFIABLE = new Set<IntentName>([
   'results', 'work_tables', 'human', 'help',
 ]);
 /**
- * Ask instead of guessing when neither of the two best guesses has more than this share of the
- * intent model and the weaker one still has at least {@link PLAUSIBLE}: both are real
- * readings of the message ("la mesa": the Mesa de Gobierno Abierto or a work table?). The
- * Bayes shares are sharp, so a split like this is rare and means it.
+ * Ask instead of guessing when the best intent has less than this probability and the runner-up
+ * at least {@link PLAUSIBLE}: both are real readings of the message ("qué hace la mesa": the Mesa
+ * de Gobierno Abierto or a work table?). On the held-out set's in-scope rows this asks for 20 of
+ * 557 messages, and in half of those the runner-up was the right reading.
  */
 const CLARIFY_BELOW = 0.7;
 const PLAUSIBLE = 0.3;
@@ -111,19 +111,13 @@ export class Composer {
     const compared = this.comparison(text);
     if (compared) return compared;
 
-    // A fact that fits settles what the question is about: no need to ask.
-    const runnerUp = this.findFact(match.intent, text) ? undefined : match.runnerUp;
-    if (
-      match.source === 'classifier' &&
-      runnerUp &&
-      Math.max(match.confidence, runnerUp.confidence) < CLARIFY_BELOW &&
-      Math.min(match.confidence, runnerUp.confidence) >= PLAUSIBLE &&
-      CLARIFIABLE.has(match.intent) &&
-      CLARIFIABLE.has(runnerUp.intent) &&
-      this.labels.has(match.intent) &&
-      this.labels.has(runnerUp.intent)
-    ) {
-      return this.clarify(match.intent, runnerUp.intent, now);
+    // Two readings are close: a fact that fits one of them settles it; otherwise ask.
+    const runnerUp = match.runnerUp;
+    if (match.source === 'classifier' && runnerUp && match.confidence < CLARIFY_BELOW && runnerUp.confidence >= PLAUSIBLE && !this.findFact(match.intent, text)) {
+      if (this.findFact(runnerUp.intent, text)) return this.answerIntent(runnerUp.intent, text, now, match);
+      if (CLARIFIABLE.has(match.intent) && CLARIFIABLE.has(runnerUp.intent) && this.labels.has(match.intent) && this.labels.has(runnerUp.intent)) {
+        return this.clarify(match.intent, runnerUp.intent, now);
+      }
     }
     return this.answerIntent(match.intent, text, now, match);
   }

@@ -1,7 +1,7 @@
 /**
  * The nearest training example by cosine similarity of TF-IDF weighted features, through an
  * inverted index. A message whose closest example is an out-of-scope one is out of scope, even
- * when the Bayes model, which weighs single words, leans to an in-scope intent.
+ * when the logistic model leans, without conviction, to an in-scope intent.
  */
 export interface Neighbour {
   label: string;

@@ -29,17 +29,27 @@ describe('held-out evaluation', () => {
     expect(overlap).toEqual([]);
   });
 
-  // Issue 12's targets are 0.95 and 0.95, not reached: measured 0.907 in-scope accuracy (557
-  // rows) and 0.918 out-of-scope recall (134 rows). The earlier thresholds hold meanwhile.
-  it('reaches 0.90 in-scope accuracy and 0.85 out-of-scope recall (target 0.95 and 0.95)', () => {
+  // Issue 12's targets are 0.95 and 0.95. Measured 0.942 in-scope accuracy (845 rows) and 0.953
+  // out-of-scope recall (232 rows): the in-scope target is not reached. The 426 rows added on
+  // 2026-12-02, written by a helper that never saw the training files, alone give 0.927 and 0.936.
+  it('reaches 0.94 in-scope accuracy and 0.95 out-of-scope recall (target 0.95 and 0.95)', () => {
     const c = content();
     const nlu = createUnderstander(c.intents, {}, factQuestions(c.answers));
     const inScope = rows.filter((r) => r.intent !== 'none');
     const outOfScope = rows.filter((r) => r.intent === 'none');
     const accuracy = inScope.filter((r) => nlu.understand(r.text).intent === r.intent).length / inScope.length;
     const recall = outOfScope.filter((r) => nlu.understand(r.text).intent === 'none').length / outOfScope.length;
-    expect(recall).toBeGreaterThanOrEqual(0.85);
-    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(accuracy).toBeGreaterThanOrEqual(0.94);
+  });
+
+  it('reads every message the same way after a restart (training is deterministic)', () => {
+    const c = content();
+    const read = () => {
+      const nlu = createUnderstander(c.intents, {}, factQuestions(c.answers));
+      return rows.map((r) => nlu.understand(r.text)).map((m) => `${m.intent} ${m.confidence.toFixed(6)}`);
+    };
+    expect(read()).toEqual(read());
   });
 
   it('answers each fact question with a reply that contains the fact', async () => {
