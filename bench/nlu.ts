@@ -5,9 +5,17 @@ import { createUnderstander, factQuestions } from '../src/nlu/understand.js';
 import { readHeldout } from '../test/helpers/heldout.js';
 
 export interface Scores {
-  accuracy: number;
-  outOfScopeRecall: number;
+  /** Per held-out file: in-scope accuracy and out-of-scope recall. */
+  sets: { file: HeldoutFile; accuracy: number; outOfScopeRecall: number }[];
   trainMs: number;
+}
+type HeldoutFile = 'heldout.tsv' | 'heldout-hard.tsv';
+const FILES: HeldoutFile[] = ['heldout.tsv', 'heldout-hard.tsv'];
+
+async function scoreAll(root: string, predict: (text: string) => Promise<string> | string) {
+  const sets = [];
+  for (const file of FILES) sets.push({ file, ...(await score(readHeldout(root, file), predict)) });
+  return sets;
 }
 
 async function score(rows: { intent: string; text: string }[], predict: (text: string) => Promise<string> | string) {
@@ -32,7 +40,7 @@ export async function cabildoScores(content: Content, root: string): Promise<Sco
   const t = performance.now();
   const nlu = createUnderstander(content.intents, {}, factQuestions(content.answers));
   const trainMs = performance.now() - t;
-  return { ...(await score(readHeldout(root), (text) => nlu.understand(text).intent)), trainMs };
+  return { sets: await scoreAll(root, (text) => nlu.understand(text).intent), trainMs };
 }
 
 export async function nlpjsScores(content: Content, root: string): Promise<Scores> {
@@ -52,8 +60,9 @@ export async function nlpjsScores(content: Content, root: string): Promise<Score
   await manager.train();
   const trainMs = performance.now() - t;
   // nlp.js answers its own "None" below its confidence threshold: that is out of scope too.
-  return { ...(await score(readHeldout(root), async (text) => {
+  const sets = await scoreAll(root, async (text) => {
     const { intent } = await manager.process('es', text);
     return intent === 'None' ? 'none' : intent;
-  })), trainMs };
+  });
+  return { sets, trainMs };
 }

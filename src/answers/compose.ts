@@ -39,11 +39,11 @@ const CLARIFIABLE = new Set<IntentName>([
 /**
  * Ask instead of guessing when the best intent has less than this probability and the runner-up
  * at least {@link PLAUSIBLE}: both are real readings of the message ("qué hace la mesa": the Mesa
- * de Gobierno Abierto or a work table?). On the held-out set's in-scope rows this asks for 20 of
- * 557 messages, and in half of those the runner-up was the right reading.
+ * de Gobierno Abierto or a work table?). On `test/nlu/heldout.tsv`'s 845 in-scope rows this asks
+ * for 31, and for 12 of those the runner-up was the right reading: a wrong answer avoided.
  */
 const CLARIFY_BELOW = 0.7;
-const PLAUSIBLE = 0.3;
+const PLAUSIBLE = 0.25;
 
 /** The consultation stage a topic is about, for "¿cuándo?" and "¿y después?". */
 const TOPIC_STAGE: Partial<Record<IntentName, StageId>> = {
@@ -142,8 +142,9 @@ export class Composer {
       if (history) return history;
     }
     const found = this.facts.find(intent, text);
-    if (found && !found.id.startsWith('chile.plan')) return found;
-    if (intent === 'chile.plans' || intent === 'action_plan' || found) {
+    // A plan named by its number ("el segundo plan") is one of Chile's plans, whatever fact of
+    // plans in general the words also fit.
+    if (intent === 'chile.plans' || intent === 'action_plan' || found?.id.startsWith('chile.plan')) {
       const n = planNumber(folded);
       const plan = n ? this.facts.get(`chile.plan${n}`) : undefined;
       if (plan) return plan;

@@ -14,13 +14,14 @@ import { SoftmaxModel } from './softmax.js';
 /**
  * Function words that say nothing about the topic. Unlike `natural`'s Spanish list, question
  * words (qué, cómo, cuándo, quién, cuántos) and "no" stay: "cuándo" is what separates asking for
- * dates from asking how to take part.
+ * dates from asking how to take part. So do "mi", "mis", "tu" and "tus": "ver mis propuestas" is
+ * not "mandar una propuesta" (cross-validation on the training files: 0.839 → 0.852 in scope).
  */
 const STOPWORDS = new Set(
   (
     'a al ante con contra de del desde en entre hacia hasta para por segun sin sobre tras el la los las lo un una unos unas ' +
     'y e o u ni pero sino mas es son ser era fue esta estan este esto estos estas ese esa eso esos esas aquel se me te le les nos ' +
-    'mi mis tu tus su sus yo ella ellos ellas usted ustedes nosotros muy ya tambien aqui ahi alli hay favor porfavor ' +
+    'su sus yo ella ellos ellas usted ustedes nosotros muy ya tambien aqui ahi alli hay favor porfavor ' +
     'algo alguien alguna algun algunos bueno pues entonces osea oye hey eh ah ok vale si'
   ).split(' '),
 );
@@ -120,10 +121,20 @@ export class IntentClassifier {
   }
 }
 
-/** Stems, stem bigrams and character 4-grams of the stems (padded, so word starts and ends count). */
+/**
+ * Stems, stem bigrams, the first and last stem as such, the length in words (up to 6) and
+ * character 4-grams of the stems (padded, so word starts and ends count). How a message begins
+ * and ends and how long it is tell a bare "chao nos vemos" from a question that mentions
+ * leaving (cross-validation on the training files: 0.848 / 0.856 → 0.855 / 0.871).
+ */
 function features(stems: string[]): string[] {
   const out = new Set(stems);
   for (let i = 1; i < stems.length; i++) out.add(`${stems[i - 1]}_${stems[i]}`);
+  if (stems.length) {
+    out.add(`^_${stems[0]}`);
+    out.add(`${stems.at(-1)}_$`);
+  }
+  out.add(`len:${Math.min(stems.length, 6)}`);
   for (const stem of stems) {
     const padded = `<${stem}>`;
     for (let i = 0; i + CHAR_GRAM <= padded.length; i++) out.add(`#${padded.slice(i, i + CHAR_GRAM)}`);

@@ -24,8 +24,8 @@ export class SoftmaxModel {
   private readonly bias: Float64Array;
 
   constructor(examples: { label: string; features: string[] }[], options: SoftmaxOptions = {}) {
-    const epochs = options.epochs ?? 15;
-    const rate = options.rate ?? 2;
+    const epochs = options.epochs ?? 8;
+    const rate = options.rate ?? 3;
     this.labels = [...new Set(examples.map((e) => e.label))];
     const labelIds = new Map(this.labels.map((l, i) => [l, i]));
     const data = examples.map((e) => ({
@@ -47,7 +47,9 @@ export class SoftmaxModel {
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
+        const swap = order[i]!;
+        order[i] = order[j]!;
+        order[j] = swap;
       }
       const step = rate / (1 + 0.3 * epoch);
       for (const i of order) {
@@ -59,7 +61,8 @@ export class SoftmaxModel {
           const g = p[k]! - (k === label ? 1 : 0);
           if (Math.abs(g) < MIN_GRADIENT) continue;
           this.bias[k]! -= 0.1 * step * g;
-          for (const id of ids) this.weights[id * L + k]! -= scale * g;
+          const delta = scale * g;
+          for (let n = 0; n < ids.length; n++) this.weights[ids[n]! * L + k]! -= delta;
         }
       }
     }
@@ -80,8 +83,8 @@ export class SoftmaxModel {
     out.set(this.bias);
     // Scaling by 1/√n keeps long messages from saturating the softmax.
     const scale = ids.length ? 1 / Math.sqrt(ids.length) : 0;
-    for (const id of ids) {
-      const row = id * L;
+    for (let n = 0; n < ids.length; n++) {
+      const row = ids[n]! * L;
       for (let k = 0; k < L; k++) out[k]! += this.weights[row + k]! * scale;
     }
     let max = -Infinity;
