@@ -1,8 +1,8 @@
 /**
  * The intent classifier: a logistic (softmax) model over Spanish features of the typo-corrected
- * word stems (the stems, stem bigrams and character 4-grams of the stems, which carry it over
- * typos and word forms it never saw), trained on every intent's examples and on out-of-scope
- * ones (`none`), so it learns which words separate the domain from small talk and other public
+ * word stems (see `features`: stems, bigrams, first and last stem, length, and character 4-grams
+ * that carry it over typos and word forms it never saw), trained on every intent's examples and
+ * on out-of-scope ones (`none`), so it learns which words separate the domain from small talk and other public
  * services. Beside it, a nearest-example index (TF-IDF cosine) gives a second opinion.
  */
 import { stemmerEs } from './natural.js';
@@ -42,7 +42,7 @@ export interface Classification {
   coverage: number;
   /** Number of content words seen. */
   contentWords: number;
-  /** The closest training example; absent when no feature is known. */
+  /** The closest training example; absent when it shares no feature with any. */
   nearest?: Neighbour;
 }
 
@@ -53,6 +53,7 @@ export interface TrainingExample {
 }
 
 const MAX_WORDS = 60;
+const STEM_CACHE_LIMIT = 50_000;
 
 export class IntentClassifier {
   private readonly model: SoftmaxModel;
@@ -115,6 +116,8 @@ export class IntentClassifier {
     let s = this.stems.get(word);
     if (s === undefined) {
       s = stemmerEs.stem(word);
+      // Every new word people send would stay for good: past the bound, start over.
+      if (this.stems.size >= STEM_CACHE_LIMIT) this.stems.clear();
       this.stems.set(word, s);
     }
     return s;

@@ -8,12 +8,9 @@
  * too. The sparse form below trains in a few hundred milliseconds.
  */
 
-export interface SoftmaxOptions {
-  epochs?: number;
-  /** Initial step size; it decays as 1 / (1 + 0.3 · epoch). */
-  rate?: number;
-}
-
+const EPOCHS = 8;
+/** Initial step size; it decays as 1 / (1 + 0.3 · epoch). */
+const RATE = 3;
 /** Gradients smaller than this are skipped: most classes are already near 0 for most examples. */
 const MIN_GRADIENT = 1e-3;
 
@@ -23,9 +20,7 @@ export class SoftmaxModel {
   private readonly weights: Float32Array;
   private readonly bias: Float64Array;
 
-  constructor(examples: { label: string; features: string[] }[], options: SoftmaxOptions = {}) {
-    const epochs = options.epochs ?? 8;
-    const rate = options.rate ?? 3;
+  constructor(examples: { label: string; features: string[] }[]) {
     this.labels = [...new Set(examples.map((e) => e.label))];
     const labelIds = new Map(this.labels.map((l, i) => [l, i]));
     const data = examples.map((e) => ({
@@ -42,20 +37,20 @@ export class SoftmaxModel {
     const p = new Float64Array(L);
     // A fixed shuffle per epoch: the same training files always give the same model.
     let seed = 1;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     const order = data.map((_, i) => i);
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let epoch = 0; epoch < EPOCHS; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         const swap = order[i]!;
         order[i] = order[j]!;
         order[j] = swap;
       }
-      const step = rate / (1 + 0.3 * epoch);
+      const step = RATE / (1 + 0.3 * epoch);
       for (const i of order) {
         const { label, ids } = data[i]!;
         if (!ids.length) continue;
-        this.probabilities(ids, p);
+        this.probabilities(ids, ids.length, p);
         const scale = step / Math.sqrt(ids.length);
         for (let k = 0; k < L; k++) {
           const g = p[k]! - (k === label ? 1 : 0);
@@ -70,19 +65,23 @@ export class SoftmaxModel {
 
   /** Each label's probability for a feature list (features never seen in training are ignored). */
   classify(features: string[]): Map<string, number> {
+    const unique = new Set(features);
     const ids = Int32Array.from(
-      new Set(features.filter((f) => this.featureIds.has(f))),
+      [...unique].filter((f) => this.featureIds.has(f)),
       (f) => this.featureIds.get(f)!,
     );
-    const p = this.probabilities(ids, new Float64Array(this.labels.length));
+    // Scaled by every feature of the message, as in training: words the model never saw dilute
+    // the known ones rather than make them count for more.
+    const p = this.probabilities(ids, unique.size, new Float64Array(this.labels.length));
     return new Map(this.labels.map((l, k) => [l, p[k]!]));
   }
 
-  private probabilities(ids: Int32Array, out: Float64Array): Float64Array {
+  /** Softmax of the scores of known feature ids, each weighted 1/√n for a message of n features. */
+  private probabilities(ids: Int32Array, n: number, out: Float64Array): Float64Array {
     const L = this.labels.length;
     out.set(this.bias);
     // Scaling by 1/√n keeps long messages from saturating the softmax.
-    const scale = ids.length ? 1 / Math.sqrt(ids.length) : 0;
+    const scale = n ? 1 / Math.sqrt(n) : 0;
     for (let n = 0; n < ids.length; n++) {
       const row = ids[n]! * L;
       for (let k = 0; k < L; k++) out[k]! += this.weights[row + k]! * scale;
