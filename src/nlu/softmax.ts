@@ -57,13 +57,13 @@ export class SoftmaxModel {
           if (Math.abs(g) < MIN_GRADIENT) continue;
           this.bias[k]! -= 0.1 * step * g;
           const delta = scale * g;
-          for (let n = 0; n < ids.length; n++) this.weights[ids[n]! * L + k]! -= delta;
+          for (let f = 0; f < ids.length; f++) this.weights[ids[f]! * L + k]! -= delta;
         }
       }
     }
   }
 
-  /** Each label's probability for a feature list (features never seen in training are ignored). */
+  /** Each label's probability for a feature list (features never seen in training add no score). */
   classify(features: string[]): Map<string, number> {
     const unique = new Set(features);
     const ids = Int32Array.from(
@@ -82,8 +82,8 @@ export class SoftmaxModel {
     out.set(this.bias);
     // Scaling by 1/√n keeps long messages from saturating the softmax.
     const scale = n ? 1 / Math.sqrt(n) : 0;
-    for (let n = 0; n < ids.length; n++) {
-      const row = ids[n]! * L;
+    for (let i = 0; i < ids.length; i++) {
+      const row = ids[i]! * L;
       for (let k = 0; k < L; k++) out[k]! += this.weights[row + k]! * scale;
     }
     let max = -Infinity;
