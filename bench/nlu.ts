@@ -2,38 +2,18 @@
 import { createRequire } from 'node:module';
 import type { Content } from '../src/content/load.js';
 import { createUnderstander, factQuestions } from '../src/nlu/understand.js';
-import { readHeldout } from '../test/helpers/heldout.js';
+import { HELDOUT_FILES, readHeldout, scoreHeldout, type HeldoutFile } from '../test/helpers/heldout.js';
 
 export interface Scores {
   /** Per held-out file: in-scope accuracy and out-of-scope recall. */
   sets: { file: HeldoutFile; accuracy: number; outOfScopeRecall: number }[];
   trainMs: number;
 }
-type HeldoutFile = 'heldout.tsv' | 'heldout-hard.tsv';
-const FILES: HeldoutFile[] = ['heldout.tsv', 'heldout-hard.tsv'];
 
 async function scoreAll(root: string, predict: (text: string) => Promise<string> | string) {
   const sets = [];
-  for (const file of FILES) sets.push({ file, ...(await score(readHeldout(root, file), predict)) });
+  for (const file of HELDOUT_FILES) sets.push({ file, ...(await scoreHeldout(readHeldout(root, file), predict)) });
   return sets;
-}
-
-async function score(rows: { intent: string; text: string }[], predict: (text: string) => Promise<string> | string) {
-  let inOk = 0;
-  let inN = 0;
-  let outOk = 0;
-  let outN = 0;
-  for (const r of rows) {
-    const got = await predict(r.text);
-    if (r.intent === 'none') {
-      outN++;
-      if (got === 'none') outOk++;
-    } else {
-      inN++;
-      if (got === r.intent) inOk++;
-    }
-  }
-  return { accuracy: inOk / inN, outOfScopeRecall: outOk / outN };
 }
 
 export async function cabildoScores(content: Content, root: string): Promise<Scores> {

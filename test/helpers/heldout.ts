@@ -10,12 +10,35 @@ function readRows(root: string, file: string): string[][] {
     .map((line) => line.split('\t'));
 }
 
-/**
- * A held-out evaluation set: intent and text per line after the header. `heldout.tsv` is the main
- * one; `heldout-hard.tsv` was written to avoid the textbook wording of each topic.
- */
-export function readHeldout(root: string, file: 'heldout.tsv' | 'heldout-hard.tsv' = 'heldout.tsv'): { intent: string; text: string }[] {
+/** The held-out sets: `heldout.tsv` is the main one; `heldout-hard.tsv` avoids the textbook wording of each topic. */
+export type HeldoutFile = 'heldout.tsv' | 'heldout-hard.tsv';
+export const HELDOUT_FILES: HeldoutFile[] = ['heldout.tsv', 'heldout-hard.tsv'];
+
+/** A held-out evaluation set: intent and text per line after the header. */
+export function readHeldout(root: string, file: HeldoutFile = 'heldout.tsv'): { intent: string; text: string }[] {
   return readRows(root, file).map(([intent, text]) => ({ intent: intent!, text: text! }));
+}
+
+/** In-scope accuracy and out-of-scope recall of a prediction over held-out rows (the test and the bench both score this way). */
+export async function scoreHeldout(
+  rows: { intent: string; text: string }[],
+  predict: (text: string) => Promise<string> | string,
+): Promise<{ accuracy: number; outOfScopeRecall: number }> {
+  let inOk = 0;
+  let inN = 0;
+  let outOk = 0;
+  let outN = 0;
+  for (const r of rows) {
+    const got = await predict(r.text);
+    if (r.intent === 'none') {
+      outN++;
+      if (got === 'none') outOk++;
+    } else {
+      inN++;
+      if (got === r.intent) inOk++;
+    }
+  }
+  return { accuracy: inOk / inN, outOfScopeRecall: outOk / outN };
 }
 
 /** `test/nlu/facts-heldout.tsv`: a question and a regular expression its (accent-folded) reply must match. */
