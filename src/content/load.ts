@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { parse, YAMLParseError } from 'yaml';
+import { CORE_SCHEMA, load as parseYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import { ContentError, type ContentIssue } from '../errors.js';
 import { INTENT_NAMES, type IntentName } from '../types.js';
@@ -72,10 +72,11 @@ export function loadContent(root: string): Content {
     }
     let value: unknown;
     try {
-      // `uniqueKeys` (on by default) makes a duplicated key an error instead of a silent overwrite.
-      value = parse(raw, { uniqueKeys: true, prettyErrors: true });
+      // The core schema reads dates as text, as the schemas expect; a duplicated key is an error,
+      // not a silent overwrite.
+      value = parseYaml(raw, { schema: CORE_SCHEMA, filename: where(file) });
     } catch (cause) {
-      const message = cause instanceof YAMLParseError ? cause.message.split('\n')[0]! : String(cause);
+      const message = cause instanceof YAMLException ? `${cause.reason} at line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : String(cause);
       issues.push({ file: where(file), field: '(yaml)', message });
       return undefined;
     }

@@ -146,7 +146,7 @@ describe('cabildo check', () => {
     writeFileSync(join(dir, 'data', 'consultation.yaml'), consultation);
     const { code, stderr } = await cli(['check'], '', { CABILDO_CONTENT: dir });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/intents\/thanks\.yaml: \(yaml\): Map keys must be unique at line 2/);
+    expect(stderr).toMatch(/intents\/thanks\.yaml: \(yaml\): duplicated mapping key at line 2/);
     expect(stderr).toMatch(/intents\/ogp\.yaml: answer\.text: unknown fact "\{\{ogp\.no_such_fact\}\}"/);
     expect(stderr).toMatch(/data\/consultation\.yaml: stages\.1\.start: must be a date as YYYY-MM-DD \(value: "16\/11\/2026"\)/);
   });
