@@ -11,11 +11,18 @@
 import type { FactAnswer } from '../content/schema.js';
 import type { IntentName } from '../types.js';
 import { NeighbourIndex } from './neighbours.js';
+import { stemBigrams } from './classifier.js';
 
 /** Label of the intent's own examples: the question is about the topic as a whole. */
 const OVERVIEW = '';
 /** Below this cosine the nearest fact question is too far to trust; the overview answers. */
 const MIN_SIMILARITY = 0.25;
+/**
+ * A fact answers when its nearest question is at most this much further than the nearest
+ * overview example: a fact given for a general question still leads to the overview ("Ver
+ * más"), an overview given for a precise question may not hold the answer at all.
+ */
+const FACT_MARGIN = 0.1;
 /** A fact of another intent answers only when this close (the classifier's intent had none). */
 const MIN_GLOBAL_SIMILARITY = 0.5;
 
@@ -37,14 +44,14 @@ export class FactIndex {
       const list = docs.get(a.intent) ?? [];
       // The wording too: a question may name what the answer says ("observadores", "prórroga").
       for (const q of [...a.questions, wording]) {
-        const doc = { label: a.id, features: features(stems(q, true)) };
+        const doc = { label: a.id, features: stemBigrams(stems(q, true)) };
         list.push(doc);
         all.push(doc);
       }
       docs.set(a.intent, list);
     }
     for (const [intent, examples] of intents) {
-      const own = examples.map((e) => ({ label: OVERVIEW, features: features(stems(e, true)) }));
+      const own = examples.map((e) => ({ label: OVERVIEW, features: stemBigrams(stems(e, true)) }));
       all.push(...own);
       const list = docs.get(intent);
       if (list) this.byIntent.set(intent, new NeighbourIndex([...list, ...own]));
@@ -54,12 +61,15 @@ export class FactIndex {
 
   /** The fact answer a text asks for (within its intent first), or undefined for the intent's overview. */
   find(intent: IntentName, text: string): FactAnswer | undefined {
-    const query = features(this.stems(text));
-    const index = this.byIntent.get(intent);
-    const nearest = index?.nearest(query);
-    if (nearest && nearest.label !== OVERVIEW && nearest.similarity >= MIN_SIMILARITY) return this.answers.get(nearest.label);
+    const query = stemBigrams(this.stems(text));
+    const near = this.byIntent.get(intent)?.nearestByLabel(query) ?? new Map<string, number>();
+    const overview = near.get(OVERVIEW) ?? 0;
+    near.delete(OVERVIEW);
+    const [fact, similarity] = [...near].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
+    if (fact && similarity >= MIN_SIMILARITY && similarity >= overview - FACT_MARGIN) return this.answers.get(fact);
+    // Another intent's fact only when it fits better than anything of this intent.
     const elsewhere = this.global.nearest(query);
-    if (elsewhere && elsewhere.label !== OVERVIEW && elsewhere.similarity >= MIN_GLOBAL_SIMILARITY) return this.answers.get(elsewhere.label);
+    if (elsewhere && elsewhere.label !== OVERVIEW && elsewhere.similarity >= MIN_GLOBAL_SIMILARITY && elsewhere.similarity > overview) return this.answers.get(elsewhere.label);
     return undefined;
   }
 
@@ -68,8 +78,3 @@ export class FactIndex {
   }
 }
 
-function features(stems: string[]): string[] {
-  const out = new Set(stems);
-  for (let i = 1; i < stems.length; i++) out.add(`${stems[i - 1]}_${stems[i]}`);
-  return [...out];
-}

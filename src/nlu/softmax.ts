@@ -8,7 +8,11 @@
  * too. The sparse form below trains in a few hundred milliseconds.
  */
 
-const EPOCHS = 8;
+/**
+ * Six passes: eight gave the same cross-validation (0.893 / 0.920 against 0.893 / 0.922) on 8,859
+ * examples and took a quarter longer at every start.
+ */
+const EPOCHS = 6;
 /** Initial step size; it decays as 1 / (1 + 0.3 · epoch). */
 const RATE = 3;
 /** Gradients smaller than this are skipped: most classes are already near 0 for most examples. */
