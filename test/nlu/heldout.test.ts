@@ -39,21 +39,21 @@ describe('held-out evaluation', () => {
     return { accuracy, recall: outOfScopeRecall };
   };
 
-  // Issue 12's targets are 0.95 and 0.95; in scope it is not reached. Measured 0.949 and 0.970
-  // (845 and 232 rows). The older rows were read while training examples were added; the 291 and
-  // 100 rows added on 2026-12-02, never read, alone give 0.931 and 0.960 (README).
-  it('reaches 0.94 in-scope accuracy and 0.95 out-of-scope recall (target 0.95 and 0.95)', async () => {
+  // Issue 12's targets, 0.95 and 0.95. Measured 0.961 and 0.977 (1,097 and 299 rows). The rows
+  // written before 2026-12-02 were read while training examples were added (0.971 / 0.977); the
+  // 543 and 167 rows added on 2026-12-02 in two batches, never read, alone give 0.950 / 0.976.
+  it('reaches 0.95 in-scope accuracy and 0.95 out-of-scope recall', async () => {
     const { accuracy, recall } = await scores(rows);
     expect(recall).toBeGreaterThanOrEqual(0.95);
-    expect(accuracy).toBeGreaterThanOrEqual(0.94);
+    expect(accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   // Written apart, avoiding each topic's usual words: issue 12's 0.95 is far from reached here
-  // (measured 0.774 in scope, 0.971 out of scope, 336 and 105 rows). The floor keeps what is reached.
-  it('keeps 0.76 in-scope accuracy and 0.95 out-of-scope recall on the hard set (target 0.95 and 0.95)', async () => {
+  // (measured 0.801 in scope, 0.952 out of scope, 336 and 105 rows). The floor keeps what is reached.
+  it('keeps 0.78 in-scope accuracy and 0.95 out-of-scope recall on the hard set (target 0.95 and 0.95)', async () => {
     const { accuracy, recall } = await scores(hard);
     expect(recall).toBeGreaterThanOrEqual(0.95);
-    expect(accuracy).toBeGreaterThanOrEqual(0.76);
+    expect(accuracy).toBeGreaterThanOrEqual(0.78);
   });
 
   it('reads every message the same way after a restart (training is deterministic)', () => {
