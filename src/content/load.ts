@@ -74,10 +74,15 @@ export function loadContent(root: string): Content {
     try {
       // The core schema reads dates as text, as the schemas expect; a duplicated key is an error,
       // not a silent overwrite.
-      value = parseYaml(raw, { schema: CORE_SCHEMA, filename: where(file) });
+      value = parseYaml(raw, { schema: CORE_SCHEMA });
     } catch (cause) {
-      const message = cause instanceof YAMLException ? `${cause.reason} at line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : String(cause);
-      issues.push({ file: where(file), field: '(yaml)', message });
+      // Some errors (a second document in the file) carry no position.
+      const at = cause instanceof YAMLException && cause.mark ? ` at line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';
+      issues.push({ file: where(file), field: '(yaml)', message: cause instanceof YAMLException ? cause.reason + at : String(cause) });
+      return undefined;
+    }
+    if (value === undefined) {
+      issues.push({ file: where(file), field: '(file)', message: 'is empty' });
       return undefined;
     }
     const result = schema.safeParse(value);

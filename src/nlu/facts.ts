@@ -2,16 +2,16 @@
  * What a question asks about, within its intent: one fact answer or the topic's overview. For
  * each intent, the intent's own examples (the overview) and the questions and wording of its fact
  * answers go into one TF-IDF index over typo-corrected stems and stem bigrams; the closest fact
- * question against the closest overview example decides. A precise question ("desde cuándo está Chile en OGP") lands on its fact, a general one
- * ("qué es OGP") on the overview. When the intent holds no fact that fits, one index over every
- * fact may still find one that fits closely and better than the intent's own examples (the intent was a near miss: "en qué mes fueron las
- * mesas de 2020" is about the 2020 calendar, not today's work tables). One inverted-index lookup
- * each: microseconds.
+ * question against the closest overview example decides. A precise question ("desde cuándo está
+ * Chile en OGP") lands on its fact, a general one ("qué es OGP") on the overview. When the intent
+ * holds no fact that fits, one index over every fact may still find one that fits closely (the
+ * intent was a near miss: "en qué mes fueron las mesas de 2020" is about the 2020 calendar, not
+ * today's work tables). One inverted-index lookup each: microseconds.
  */
 import type { FactAnswer } from '../content/schema.js';
 import type { IntentName } from '../types.js';
 import { NeighbourIndex } from './neighbours.js';
-import { stemBigrams } from './classifier.js';
+import { stemBigrams } from './features.js';
 
 /** Label of the intent's own examples: the question is about the topic as a whole. */
 const OVERVIEW = '';
@@ -25,7 +25,7 @@ const MIN_SIMILARITY = 0.25;
  * of intent examples the overview (0 gave 0.739 and 0.915; 0.15 gave 0.822 and 0.834).
  */
 const FACT_MARGIN = 0.1;
-/** A fact of another intent answers only when this close (the classifier's intent had none). */
+/** A fact of another intent answers only when this close (the classifier's intent had none that fits). */
 const MIN_GLOBAL_SIMILARITY = 0.5;
 
 export class FactIndex {
@@ -69,10 +69,10 @@ export class FactIndex {
     near.delete(OVERVIEW);
     const [fact, similarity] = [...near].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
     if (fact && similarity >= MIN_SIMILARITY && similarity >= overview - FACT_MARGIN) return this.answers.get(fact);
-    // Another intent's fact only when it fits better than anything of this intent.
+    // Another intent's fact, when it is the closest of all; this intent's own just lost to its overview.
     const elsewhere = this.global.nearest(query);
-    if (elsewhere && elsewhere.label !== OVERVIEW && elsewhere.similarity >= MIN_GLOBAL_SIMILARITY && elsewhere.similarity > overview) return this.answers.get(elsewhere.label);
-    return undefined;
+    const other = elsewhere && elsewhere.similarity >= MIN_GLOBAL_SIMILARITY ? this.answers.get(elsewhere.label) : undefined;
+    return other && other.intent !== intent ? other : undefined;
   }
 
   get(id: string): FactAnswer | undefined {

@@ -35,24 +35,32 @@ export class NeighbourIndex {
 
   /** The most similar example, or undefined when no feature is shared with any. */
   nearest(features: string[]): Neighbour | undefined {
-    let best: Neighbour | undefined;
-    this.score(features, (label, similarity) => {
-      if (similarity > (best?.similarity ?? 0)) best = { label, similarity };
-    });
-    return best;
+    const touched = this.score(features);
+    let best = -1;
+    let bestScore = 0;
+    for (const doc of touched) {
+      if (this.scores[doc]! > bestScore) {
+        best = doc;
+        bestScore = this.scores[doc]!;
+      }
+      this.scores[doc] = 0;
+    }
+    return best < 0 ? undefined : { label: this.labels[best]!, similarity: bestScore };
   }
 
   /** The similarity of the closest example of each label that shares a feature with the list. */
   nearestByLabel(features: string[]): Map<string, number> {
     const best = new Map<string, number>();
-    this.score(features, (label, similarity) => {
-      if (similarity > (best.get(label) ?? 0)) best.set(label, similarity);
-    });
+    for (const doc of this.score(features)) {
+      const label = this.labels[doc]!;
+      if (this.scores[doc]! > (best.get(label) ?? 0)) best.set(label, this.scores[doc]!);
+      this.scores[doc] = 0;
+    }
     return best;
   }
 
-  /** Calls `visit` with each example that shares a feature with the list, and its cosine similarity. */
-  private score(features: string[], visit: (label: string, similarity: number) => void): void {
+  /** Adds each example's cosine similarity into `scores` and returns the examples touched (the caller resets them). */
+  private score(features: string[]): number[] {
     const scores = this.scores;
     const touched: number[] = [];
     const query = this.vector(features);
@@ -65,10 +73,7 @@ export class NeighbourIndex {
         scores[doc]! += w * list.weights[j]!;
       }
     });
-    for (const doc of touched) {
-      visit(this.labels[doc]!, scores[doc]!);
-      scores[doc] = 0;
-    }
+    return touched;
   }
 
   /** The known features of a list, once each, with TF-IDF weights normalised to unit length. */

@@ -141,12 +141,16 @@ describe('cabildo check', () => {
     cpSync(join(ROOT, 'intents'), join(dir, 'intents'), { recursive: true });
     cpSync(join(ROOT, 'data'), join(dir, 'data'), { recursive: true, filter: (f) => !f.includes('db.json') });
     writeFileSync(join(dir, 'intents', 'thanks.yaml'), 'intent: thanks\nintent: goodbye\nexamples: []\n');
+    writeFileSync(join(dir, 'intents', 'goodbye.yaml'), readFileSync(join(ROOT, 'intents', 'goodbye.yaml'), 'utf8') + '\n---\nintent: goodbye\n');
+    writeFileSync(join(dir, 'intents', 'human.yaml'), '');
     writeFileSync(join(dir, 'intents', 'ogp.yaml'), readFileSync(join(ROOT, 'intents', 'ogp.yaml'), 'utf8').replace(/\{\{\s*ogp\.created\s*\}\}/, '{{ogp.no_such_fact}}'));
     const consultation = readFileSync(join(dir, 'data', 'consultation.yaml'), 'utf8').replace('start: 2026-11-16', 'start: 16/11/2026');
     writeFileSync(join(dir, 'data', 'consultation.yaml'), consultation);
     const { code, stderr } = await cli(['check'], '', { CABILDO_CONTENT: dir });
     expect(code).toBe(1);
     expect(stderr).toMatch(/intents\/thanks\.yaml: \(yaml\): duplicated mapping key at line 2/);
+    expect(stderr).toMatch(/intents\/goodbye\.yaml: \(yaml\): expected a single document/);
+    expect(stderr).toMatch(/intents\/human\.yaml: \(file\): is empty/);
     expect(stderr).toMatch(/intents\/ogp\.yaml: answer\.text: unknown fact "\{\{ogp\.no_such_fact\}\}"/);
     expect(stderr).toMatch(/data\/consultation\.yaml: stages\.1\.start: must be a date as YYYY-MM-DD \(value: "16\/11\/2026"\)/);
   });
