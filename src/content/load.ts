@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { CORE_SCHEMA, load as parseYaml, YAMLException } from 'js-yaml';
+import { parseYaml, YAMLException } from './yaml.js';
 import type { z } from 'zod';
 import { ContentError, type ContentIssue } from '../errors.js';
 import { INTENT_NAMES, type IntentName } from '../types.js';
@@ -72,9 +72,7 @@ export function loadContent(root: string): Content {
     }
     let value: unknown;
     try {
-      // The core schema reads dates as text, as the schemas expect; a duplicated key is an error,
-      // not a silent overwrite.
-      value = parseYaml(raw, { schema: CORE_SCHEMA });
+      value = parseYaml(raw);
     } catch (cause) {
       // Some errors (a second document in the file) carry no position.
       const at = cause instanceof YAMLException && cause.mark ? ` at line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';

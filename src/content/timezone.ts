@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORE_SCHEMA, load as parseYaml } from 'js-yaml';
+import { parseYaml } from './yaml.js';
 
 /** As the content schema defaults it. */
 export const DEFAULT_TIMEZONE = 'America/Santiago';
@@ -12,7 +12,7 @@ export const DEFAULT_TIMEZONE = 'America/Santiago';
 /** The `timezone` of `<contentDir>/data/consultation.yaml`, or the default when the file does not say (loading the content reports a broken file). */
 export function consultationTimezone(contentDir: string): string {
   try {
-    const doc: unknown = parseYaml(readFileSync(join(contentDir, 'data', 'consultation.yaml'), 'utf8'), { schema: CORE_SCHEMA });
+    const doc: unknown = parseYaml(readFileSync(join(contentDir, 'data', 'consultation.yaml'), 'utf8'));
     const zone = doc && typeof doc === 'object' ? (doc as { timezone?: unknown }).timezone : undefined;
     return typeof zone === 'string' && zone.trim() ? zone.trim() : DEFAULT_TIMEZONE;
   } catch {

@@ -1,9 +1,9 @@
 /**
  * The intent classifier: a logistic (softmax) model over Spanish features of the typo-corrected
- * word stems (see `features`: stems, bigrams, first and last stem, length, and character 4-grams
- * that carry it over typos and word forms it never saw), trained on every intent's examples and
- * on out-of-scope ones (`none`), so it learns which words separate the domain from small talk and other public
- * services. Beside it, a nearest-example index (TF-IDF cosine) gives a second opinion.
+ * word stems (see `features.ts`: stems, bigrams, first and last stem, length, and character
+ * 4-grams that carry it over typos and word forms it never saw), trained on every intent's
+ * examples and on out-of-scope ones (`none`), so it learns which words separate the domain from
+ * small talk and other public services. Beside it, a nearest-example index (TF-IDF cosine) gives a second opinion.
  */
 import { stemmerEs } from './natural.js';
 import { words } from './normalize.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORE_SCHEMA, load as parseYaml } from 'js-yaml';
+import { parseYaml } from '../../src/content/yaml.js';
 import { communesSchema } from '../../src/content/schema.js';
 import { buildCatalog, placeKey } from '../../src/territory/catalog.js';
 import { inTerritory } from '../../src/territory/filter.js';
@@ -20,7 +20,7 @@ const suggested = (text: string) => {
 };
 
 describe("Chile's communes (data/communes.yaml)", () => {
-  const file = communesSchema.parse(parseYaml(readFileSync(join(ROOT, 'data', 'communes.yaml'), 'utf8'), { schema: CORE_SCHEMA }));
+  const file = communesSchema.parse(parseYaml(readFileSync(join(ROOT, 'data', 'communes.yaml'), 'utf8')));
 
   it('has the 346 communes of the DPA, each region with its own count, a source, and no duplicates', () => {
     expect(file.source).toMatch(/SUBDERE/);
