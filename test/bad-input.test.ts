@@ -53,6 +53,15 @@ describe('bad input', () => {
     expect((await store.list())[0]!.problem).toBe(hostile);
   });
 
+  it('a message in another alphabet is out of scope, and a question with a foreign word keeps its topic', async () => {
+    const { engine } = await testEngine();
+    expect(engine.understand('что такое открытое правительство').intent).toBe('none');
+    const ana = person(engine);
+    await ana.send('привет как дела');
+    expect(ana.text).toMatch(/No entendí|no sé/i);
+    expect(engine.understand('qué es ogp привет').intent).toBe('ogp');
+  });
+
   it('a non-string text from a careless channel does not crash the engine', async () => {
     const { engine } = await testEngine();
     const { replies } = await engine.handle({ channel: 'test', userId: 'ana', text: undefined as unknown as string });

@@ -11,6 +11,7 @@ import { Vocabulary } from './vocabulary.js';
 import { NeighbourIndex, type Neighbour } from './neighbours.js';
 import { SoftmaxModel } from './softmax.js';
 import { features, wordFeatures } from './features.js';
+import { lazily } from './sparse.js';
 
 /**
  * Function words that say nothing about the topic. Unlike `natural`'s Spanish list, question
@@ -66,15 +67,11 @@ export class IntentClassifier {
     this.vocabulary = new Vocabulary(examples.filter((e) => e.intent !== OUT_OF_SCOPE).flatMap((e) => contentWords(e.text)));
     // Examples are taken as written: correcting them towards the vocabulary would only blur
     // out-of-scope examples into the domain (and cost a search per unknown word).
-    const analysed = examples.map((e) => {
-      const stems = this.stemsOf(e.text, false);
-      const words = wordFeatures(stems);
-      return { label: e.intent, words, features: features(words, stems) };
-    });
+    const analysed = examples.map((e) => ({ label: e.intent, stems: this.stemsOf(e.text, false) }));
     // Words only: character 4-grams would make every example a neighbour of every other and
     // quadruple the index, for no gain (cross-validation 0.893 / 0.922 either way).
-    this.index = new NeighbourIndex(analysed.map((a) => ({ label: a.label, features: a.words })));
-    this.model = new SoftmaxModel(analysed);
+    this.index = new NeighbourIndex(lazily(analysed, (a) => ({ label: a.label, features: wordFeatures(a.stems) })));
+    this.model = new SoftmaxModel(lazily(analysed, (a) => ({ label: a.label, features: features(wordFeatures(a.stems), a.stems) })));
   }
 
   classify(normalized: string): Classification {

@@ -3,38 +3,56 @@
  * inverted index. A message whose closest example is an out-of-scope one is out of scope, even
  * when the logistic model leans, without conviction, to an in-scope intent.
  */
+import { FeatureIds, toRows } from './sparse.js';
+
 export interface Neighbour {
   label: string;
   similarity: number;
 }
 
 export class NeighbourIndex {
-  /** Per feature, the documents that have it and its weight in each (parallel arrays: fewer objects to build and collect). */
-  private readonly postings = new Map<string, { docs: number[]; weights: number[] }>();
-  private readonly idf = new Map<string, number>();
-  private readonly labels: string[] = [];
+  private readonly featureIds = new FeatureIds();
+  private readonly labels: string[];
+  private readonly idf: Float64Array;
+  /** Per feature f, the documents that have it, `docs[starts[f]]` up to `docs[starts[f + 1]]`, and its weight in each. */
+  private readonly starts: Int32Array;
+  private readonly docs: Int32Array;
+  private readonly weights: Float64Array;
   /** Scratch scores, one per document, reused across queries (reset after each). */
   private readonly scores: Float64Array;
 
-  constructor(documents: { label: string; features: string[] }[]) {
-    const df = new Map<string, number>();
-    for (const d of documents) for (const f of new Set(d.features)) df.set(f, (df.get(f) ?? 0) + 1);
-    for (const [f, n] of df) this.idf.set(f, Math.log((documents.length + 1) / (n + 1)) + 1);
-    this.scores = new Float64Array(documents.length);
-    documents.forEach((d, doc) => {
-      this.labels.push(d.label);
-      const { features, weights } = this.vector(d.features);
-      features.forEach((f, i) => {
-        let list = this.postings.get(f);
-        if (!list) this.postings.set(f, (list = { docs: [], weights: [] }));
-        list.docs.push(doc);
-        list.weights.push(weights[i]!);
-      });
-    });
+  constructor(documents: Iterable<{ label: string; features: readonly string[] }>) {
+    const rows = toRows(documents, this.featureIds);
+    const n = rows.labels.length;
+    const F = this.featureIds.size;
+    this.labels = rows.labels;
+    this.scores = new Float64Array(n);
+    const df = new Int32Array(F);
+    for (const f of rows.ids) df[f]!++;
+    this.idf = Float64Array.from(df, (count) => Math.log((n + 1) / (count + 1)) + 1);
+    // Postings grouped by feature: prefix sums of the document frequencies give each group's start.
+    this.starts = new Int32Array(F + 1);
+    for (let f = 0; f < F; f++) this.starts[f + 1] = this.starts[f]! + df[f]!;
+    this.docs = new Int32Array(rows.ids.length);
+    this.weights = new Float64Array(rows.ids.length);
+    const filled = this.starts.slice(0, F);
+    for (let doc = 0; doc < n; doc++) {
+      const from = rows.starts[doc]!;
+      const to = rows.starts[doc + 1]!;
+      let norm = 0;
+      for (let i = from; i < to; i++) norm += this.idf[rows.ids[i]!]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let i = from; i < to; i++) {
+        const f = rows.ids[i]!;
+        const at = filled[f]!++;
+        this.docs[at] = doc;
+        this.weights[at] = this.idf[f]! / norm;
+      }
+    }
   }
 
   /** The most similar example, or undefined when no feature is shared with any. */
-  nearest(features: string[]): Neighbour | undefined {
+  nearest(features: Iterable<string>): Neighbour | undefined {
     const touched = this.score(features);
     let best = -1;
     let bestScore = 0;
@@ -49,7 +67,7 @@ export class NeighbourIndex {
   }
 
   /** The similarity of the closest example of each label that shares a feature with the list. */
-  nearestByLabel(features: string[]): Map<string, number> {
+  nearestByLabel(features: Iterable<string>): Map<string, number> {
     const best = new Map<string, number>();
     for (const doc of this.score(features)) {
       const label = this.labels[doc]!;
@@ -60,36 +78,21 @@ export class NeighbourIndex {
   }
 
   /** Adds each example's cosine similarity into `scores` and returns the examples touched (the caller resets them). */
-  private score(features: string[]): number[] {
+  private score(features: Iterable<string>): number[] {
+    const { ids } = this.featureIds.known(features);
+    let norm = 0;
+    for (const f of ids) norm += this.idf[f]! ** 2;
+    norm = Math.sqrt(norm) || 1;
     const scores = this.scores;
     const touched: number[] = [];
-    const query = this.vector(features);
-    query.features.forEach((f, i) => {
-      const w = query.weights[i]!;
-      const list = this.postings.get(f)!;
-      for (let j = 0; j < list.docs.length; j++) {
-        const doc = list.docs[j]!;
+    for (const f of ids) {
+      const w = this.idf[f]! / norm;
+      for (let j = this.starts[f]!; j < this.starts[f + 1]!; j++) {
+        const doc = this.docs[j]!;
         if (scores[doc] === 0) touched.push(doc);
-        scores[doc]! += w * list.weights[j]!;
+        scores[doc]! += w * this.weights[j]!;
       }
-    });
-    return touched;
-  }
-
-  /** The known features of a list, once each, with TF-IDF weights normalised to unit length. */
-  private vector(list: string[]): { features: string[]; weights: number[] } {
-    const features: string[] = [];
-    const weights: number[] = [];
-    let norm = 0;
-    for (const f of new Set(list)) {
-      const idf = this.idf.get(f);
-      if (idf === undefined) continue;
-      features.push(f);
-      weights.push(idf);
-      norm += idf * idf;
     }
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < weights.length; i++) weights[i]! /= norm;
-    return { features, weights };
+    return touched;
   }
 }

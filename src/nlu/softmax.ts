@@ -1,3 +1,6 @@
+import type { Feature } from './features.js';
+import { FeatureIds, toRows } from './sparse.js';
+
 /**
  * Multinomial logistic regression (softmax) over sparse binary features, trained by stochastic
  * gradient descent. Naive Bayes weighs each word as if the others were not there; this model
@@ -20,21 +23,16 @@ const MIN_GRADIENT = 1e-3;
 
 export class SoftmaxModel {
   readonly labels: string[];
-  private readonly featureIds = new Map<string, number>();
+  private readonly featureIds = new FeatureIds();
   private readonly weights: Float32Array;
   private readonly bias: Float64Array;
 
-  constructor(examples: { label: string; features: string[] }[]) {
-    this.labels = [...new Set(examples.map((e) => e.label))];
+  constructor(examples: Iterable<{ label: string; features: readonly Feature[] }>) {
+    const rows = toRows(examples, this.featureIds);
+    this.labels = [...new Set(rows.labels)];
     const labelIds = new Map(this.labels.map((l, i) => [l, i]));
-    const data = examples.map((e) => ({
-      label: labelIds.get(e.label)!,
-      ids: Int32Array.from(new Set(e.features), (f) => {
-        let id = this.featureIds.get(f);
-        if (id === undefined) this.featureIds.set(f, (id = this.featureIds.size));
-        return id;
-      }),
-    }));
+    const target = Int32Array.from(rows.labels, (l) => labelIds.get(l)!);
+    const { ids, starts } = rows;
     const L = this.labels.length;
     this.weights = new Float32Array(this.featureIds.size * L);
     this.bias = new Float64Array(L);
@@ -42,7 +40,7 @@ export class SoftmaxModel {
     // A fixed shuffle per epoch: the same training files always give the same model.
     let seed = 1;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
-    const order = data.map((_, i) => i);
+    const order = Int32Array.from(target, (_, i) => i);
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -52,41 +50,39 @@ export class SoftmaxModel {
       }
       const step = RATE / (1 + 0.3 * epoch);
       for (const i of order) {
-        const { label, ids } = data[i]!;
-        if (!ids.length) continue;
-        this.probabilities(ids, ids.length, p);
-        const scale = step / Math.sqrt(ids.length);
+        const from = starts[i]!;
+        const to = starts[i + 1]!;
+        if (from === to) continue;
+        this.probabilities(ids, from, to, to - from, p);
+        const scale = step / Math.sqrt(to - from);
+        const label = target[i]!;
         for (let k = 0; k < L; k++) {
           const g = p[k]! - (k === label ? 1 : 0);
           if (Math.abs(g) < MIN_GRADIENT) continue;
           this.bias[k]! -= 0.1 * step * g;
           const delta = scale * g;
-          for (let f = 0; f < ids.length; f++) this.weights[ids[f]! * L + k]! -= delta;
+          for (let f = from; f < to; f++) this.weights[ids[f]! * L + k]! -= delta;
         }
       }
     }
   }
 
   /** Each label's probability for a feature list (features never seen in training add no score). */
-  classify(features: string[]): Map<string, number> {
-    const unique = new Set(features);
-    const ids = Int32Array.from(
-      [...unique].filter((f) => this.featureIds.has(f)),
-      (f) => this.featureIds.get(f)!,
-    );
+  classify(features: Iterable<Feature>): Map<string, number> {
+    const { ids, distinct } = this.featureIds.known(features);
     // Scaled by every feature of the message, as in training: words the model never saw dilute
     // the known ones rather than make them count for more.
-    const p = this.probabilities(ids, unique.size, new Float64Array(this.labels.length));
+    const p = this.probabilities(ids, 0, ids.length, distinct, new Float64Array(this.labels.length));
     return new Map(this.labels.map((l, k) => [l, p[k]!]));
   }
 
-  /** Softmax of the scores of known feature ids, each weighted 1/√n for a message of n features. */
-  private probabilities(ids: Int32Array, n: number, out: Float64Array): Float64Array {
+  /** Softmax of the scores of the known feature ids `ids[from..to)`, each weighted 1/√n for a message of n features. */
+  private probabilities(ids: Int32Array, from: number, to: number, n: number, out: Float64Array): Float64Array {
     const L = this.labels.length;
     out.set(this.bias);
     // Scaling by 1/√n keeps long messages from saturating the softmax.
     const scale = n ? 1 / Math.sqrt(n) : 0;
-    for (let i = 0; i < ids.length; i++) {
+    for (let i = from; i < to; i++) {
       const row = ids[i]! * L;
       for (let k = 0; k < L; k++) out[k]! += this.weights[row + k]! * scale;
     }
