@@ -26,8 +26,16 @@ function stripInvisible(text: string): string {
   return out + strip(text.slice(last));
 }
 
+/**
+ * Printable Latin-1 and single spaces: most Spanish text. It is already NFC and holds nothing
+ * invisible (the soft hyphen, U+00AD, is left out), so only runs of spaces need tidying; the
+ * full clean-up was a tenth of the start-up time on the training examples.
+ */
+const PLAIN_LATIN1 = /^[\x21-\x7e\xa1-\xac\xae-\xff ]*$/;
+
 /** Plain text as a person meant it: NFC, no invisible or control characters, tidy whitespace. */
 export function cleanText(raw: string): string {
+  if (PLAIN_LATIN1.test(raw)) return raw.replace(/ {2,}/g, ' ').trim();
   return stripInvisible(raw.normalize('NFC').replace(/\r\n?/g, '\n'))
     .replace(/[\u2028\u2029]/g, '\n')
     .replace(/[ \t\p{Zs}]+/gu, ' ')

@@ -29,6 +29,11 @@ describe('cleanText', () => {
     }
     expect(cleanText('\u3164\u3164 \u2800')).toBe('');
   });
+  it('reads plain Latin-1 text the same as the full clean-up: spaces tidied, soft hyphens and Latin-1 controls gone', () => {
+    expect(cleanText('  ¿Qué   es el   gobierno abierto?  ')).toBe('¿Qué es el gobierno abierto?');
+    expect(cleanText('trans\u00ADparencia\u0085 ya')).toBe('transparencia ya');
+    expect(cleanText('año\u00A0 2024\tñandú')).toBe('año 2024 ñandú');
+  });
   it('turns other spaces into plain ones', () => {
     expect(cleanText('plaza\u00A0de\u2003armas\u3000norte\u2028sur')).toBe('plaza de armas norte\nsur');
   });
