@@ -56,9 +56,9 @@ export class FactIndex {
       const own = examples.map((e) => ({ label: OVERVIEW, features: stemBigrams(stems(e, true)) }));
       all.push(...own);
       const list = docs.get(intent);
-      if (list) this.byIntent.set(intent, new NeighbourIndex([...list, ...own]));
+      if (list) this.byIntent.set(intent, NeighbourIndex.of([...list, ...own]));
     }
-    this.global = new NeighbourIndex(all);
+    this.global = NeighbourIndex.of(all);
   }
 
   /** The fact answer a text asks for (within its intent first), or undefined for the intent's overview. */

@@ -3,7 +3,7 @@
  * inverted index. A message whose closest example is an out-of-scope one is out of scope, even
  * when the logistic model leans, without conviction, to an in-scope intent.
  */
-import { FeatureIds, toRows } from './sparse.js';
+import { FeatureIds, toRows, type Rows } from './sparse.js';
 
 export interface Neighbour {
   label: string;
@@ -11,7 +11,6 @@ export interface Neighbour {
 }
 
 export class NeighbourIndex {
-  private readonly featureIds = new FeatureIds();
   private readonly labels: string[];
   private readonly idf: Float64Array;
   /** Per feature f, the documents that have it, `docs[starts[f]]` up to `docs[starts[f + 1]]`, and its weight in each. */
@@ -21,24 +20,32 @@ export class NeighbourIndex {
   /** Scratch scores, one per document, reused across queries (reset after each). */
   private readonly scores: Float64Array;
 
-  constructor(documents: Iterable<{ label: string; features: readonly string[] }>) {
-    const rows = toRows(documents, this.featureIds);
+  /** An index over documents given as feature lists. */
+  static of(documents: Iterable<{ label: string; features: readonly string[] }>): NeighbourIndex {
+    const featureIds = new FeatureIds();
+    return new NeighbourIndex(featureIds, toRows(documents, featureIds));
+  }
+
+  /** An index over rows numbered by `featureIds` (which another model may share). */
+  constructor(private readonly featureIds: FeatureIds, rows: Rows) {
     const n = rows.labels.length;
     const F = this.featureIds.size;
     this.labels = rows.labels;
     this.scores = new Float64Array(n);
     const df = new Int32Array(F);
-    for (const f of rows.ids) df[f]!++;
-    this.idf = Float64Array.from(df, (count) => Math.log((n + 1) / (count + 1)) + 1);
+    for (let doc = 0; doc < n; doc++) for (let i = rows.starts[doc]!; i < rows.ends[doc]!; i++) df[rows.ids[i]!]!++;
+    // A feature only another model sharing the numbering reads (a character 4-gram) weighs nothing here.
+    this.idf = Float64Array.from(df, (count) => (count ? Math.log((n + 1) / (count + 1)) + 1 : 0));
     // Postings grouped by feature: prefix sums of the document frequencies give each group's start.
     this.starts = new Int32Array(F + 1);
     for (let f = 0; f < F; f++) this.starts[f + 1] = this.starts[f]! + df[f]!;
-    this.docs = new Int32Array(rows.ids.length);
-    this.weights = new Float64Array(rows.ids.length);
+    const total = df.reduce((sum, count) => sum + count, 0);
+    this.docs = new Int32Array(total);
+    this.weights = new Float64Array(total);
     const filled = this.starts.slice(0, F);
     for (let doc = 0; doc < n; doc++) {
       const from = rows.starts[doc]!;
-      const to = rows.starts[doc + 1]!;
+      const to = rows.ends[doc]!;
       let norm = 0;
       for (let i = from; i < to; i++) norm += this.idf[rows.ids[i]!]! ** 2;
       norm = Math.sqrt(norm) || 1;
@@ -79,7 +86,7 @@ export class NeighbourIndex {
 
   /** Adds each example's cosine similarity into `scores` and returns the examples touched (the caller resets them). */
   private score(features: Iterable<string>): number[] {
-    const { ids } = this.featureIds.known(features);
+    const ids = this.featureIds.known(features).ids.filter((f) => this.idf[f]! > 0);
     let norm = 0;
     for (const f of ids) norm += this.idf[f]! ** 2;
     norm = Math.sqrt(norm) || 1;

@@ -1,5 +1,5 @@
 import type { Feature } from './features.js';
-import { FeatureIds, toRows } from './sparse.js';
+import type { FeatureIds, Rows } from './sparse.js';
 
 /**
  * Multinomial logistic regression (softmax) over sparse binary features, trained by stochastic
@@ -23,16 +23,15 @@ const MIN_GRADIENT = 1e-3;
 
 export class SoftmaxModel {
   readonly labels: string[];
-  private readonly featureIds = new FeatureIds();
   private readonly weights: Float32Array;
   private readonly bias: Float64Array;
 
-  constructor(examples: Iterable<{ label: string; features: readonly Feature[] }>) {
-    const rows = toRows(examples, this.featureIds);
+  /** Trains on rows numbered by `featureIds` (which another model may share), one per example, labelled. */
+  constructor(private readonly featureIds: FeatureIds, rows: Rows) {
     this.labels = [...new Set(rows.labels)];
     const labelIds = new Map(this.labels.map((l, i) => [l, i]));
     const target = Int32Array.from(rows.labels, (l) => labelIds.get(l)!);
-    const { ids, starts } = rows;
+    const { ids, starts, ends } = rows;
     const L = this.labels.length;
     this.weights = new Float32Array(this.featureIds.size * L);
     this.bias = new Float64Array(L);
@@ -51,7 +50,7 @@ export class SoftmaxModel {
       const step = RATE / (1 + 0.3 * epoch);
       for (const i of order) {
         const from = starts[i]!;
-        const to = starts[i + 1]!;
+        const to = ends[i]!;
         if (from === to) continue;
         this.probabilities(ids, from, to, to - from, p);
         const scale = step / Math.sqrt(to - from);

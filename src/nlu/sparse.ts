@@ -42,27 +42,24 @@ export class FeatureIds {
   }
 }
 
-/** Row i holds `ids[starts[i]]` up to `ids[starts[i + 1]]`. */
+/** Row i holds `ids[starts[i]]` up to `ids[ends[i]]`. */
 export interface Rows {
   ids: Int32Array;
   starts: Int32Array;
+  ends: Int32Array;
   labels: string[];
 }
 
 /** Numbers every document's features and packs them into rows. */
 export function toRows(documents: Iterable<{ label: string; features: readonly Feature[] }>, featureIds: FeatureIds): Rows {
   const ids: number[] = [];
-  const starts = [0];
+  const starts: number[] = [];
   const labels: string[] = [];
   for (const d of documents) {
-    featureIds.add(d.features, ids);
     starts.push(ids.length);
+    featureIds.add(d.features, ids);
     labels.push(d.label);
   }
-  return { ids: Int32Array.from(ids), starts: Int32Array.from(starts), labels };
-}
-
-/** Maps as it is read: each feature list is made when a model takes it and dropped after. */
-export function* lazily<T, U>(items: Iterable<T>, map: (item: T) => U): Iterable<U> {
-  for (const item of items) yield map(item);
+  const ends = starts.slice(1).concat(ids.length);
+  return { ids: Int32Array.from(ids), starts: Int32Array.from(starts), ends: Int32Array.from(ends), labels };
 }
