@@ -34,6 +34,7 @@ import {
 import { placeholders } from '../answers/facts.js';
 import { formatDate } from '../answers/timeline.js';
 import { buildCatalog, CatalogError, type TerritoryCatalog } from '../territory/catalog.js';
+import { normalizeContent } from '../nlu/normalize.js';
 
 export interface Content {
   intents: Map<IntentName, IntentFile>;
@@ -187,7 +188,8 @@ function checkFacts(intents: Map<IntentName, IntentFile>, facts: Record<string, 
 /** The same example under two intents teaches the classifier a contradiction. */
 function checkExampleOverlap(intents: Map<IntentName, IntentFile>, answers: FactAnswer[], issues: ContentIssue[]): void {
   const seen = new Map<string, IntentName>();
-  const key = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  // Compared as the classifier reads them: "q es ogp" and "Qué es OGP?" are one example.
+  const key = normalizeContent;
   for (const [name, file] of intents) {
     file.examples.forEach((example, i) => {
       const k = key(example);

@@ -5,7 +5,7 @@
 import type { IntentFile } from '../content/schema.js';
 import { INTENT_NAMES, MAX_MESSAGE_LENGTH, type IntentMatch, type IntentName } from '../types.js';
 import { IntentClassifier } from './classifier.js';
-import { cleanText, normalize } from './normalize.js';
+import { cleanText, normalize, normalizeContent } from './normalize.js';
 import { findTrackingNumber } from './rules.js';
 
 export interface UnderstandOptions {
@@ -29,7 +29,7 @@ const DEFAULT_MIN_CONFIDENCE_NEAR_NONE = 0.6;
 
 export interface Understander {
   understand(text: string): IntentMatch;
-  /** Word stems of a text as the classifier sees it (for fact retrieval); typo-corrected unless `asWritten`. */
+  /** Word stems of a text as the classifier sees it (for fact retrieval); typo-corrected unless `asWritten` (the content's own texts, never a message). */
   stems(text: string, asWritten?: boolean): string[];
 }
 
@@ -49,17 +49,10 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
   const minConfidenceNearNone = options.minConfidenceNearNone ?? DEFAULT_MIN_CONFIDENCE_NEAR_NONE;
-  // Each example normalised once: training and fact retrieval (`stems`) both read it.
-  const normalizedExamples = new Map<string, string>();
-  const norm = (text: string) => {
-    let n = normalizedExamples.get(text);
-    if (n === undefined) normalizedExamples.set(text, (n = normalize(text)));
-    return n;
-  };
-  const own = [...intents.values()].flatMap((f) => f.examples.map((text) => ({ intent: f.intent, text: norm(text) })));
+  const own = [...intents.values()].flatMap((f) => f.examples.map((text) => ({ intent: f.intent, text: normalizeContent(text) })));
   // A fact question that repeats an intent example would count twice.
   const seen = new Set(own.map((e) => e.text));
-  const examples = own.concat(extra.map((e) => ({ intent: e.intent, text: norm(e.text) })).filter((e) => !seen.has(e.text) && seen.add(e.text)));
+  const examples = own.concat(extra.map((e) => ({ intent: e.intent, text: normalizeContent(e.text) })).filter((e) => !seen.has(e.text) && seen.add(e.text)));
   const classifier = new IntentClassifier(examples);
   // A message that is one of the examples (after normalising) means that example's intent:
   // option labels and stock phrases never depend on the classifier's mood.
@@ -68,7 +61,7 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
 
   return {
     stems: (raw: string, asWritten = false) =>
-      classifier.stemsOf(normalizedExamples.get(raw) ?? normalize(cleanText(raw).slice(0, MAX_MESSAGE_LENGTH)), !asWritten),
+      asWritten ? classifier.stemsOf(normalizeContent(raw), false) : classifier.stemsOf(normalize(cleanText(raw).slice(0, MAX_MESSAGE_LENGTH))),
     understand(raw: string): IntentMatch {
       const text = cleanText(raw).slice(0, MAX_MESSAGE_LENGTH);
       const trackingNumber = findTrackingNumber(text);

@@ -144,6 +144,8 @@ describe('cabildo check', () => {
     writeFileSync(join(dir, 'intents', 'goodbye.yaml'), readFileSync(join(ROOT, 'intents', 'goodbye.yaml'), 'utf8') + '\n---\nintent: goodbye\n');
     writeFileSync(join(dir, 'intents', 'human.yaml'), '');
     writeFileSync(join(dir, 'intents', 'ogp.yaml'), readFileSync(join(ROOT, 'intents', 'ogp.yaml'), 'utf8').replace(/\{\{\s*ogp\.created\s*\}\}/, '{{ogp.no_such_fact}}'));
+    // The same question as the classifier reads it, written another way under another intent.
+    writeFileSync(join(dir, 'intents', 'forum.yaml'), readFileSync(join(ROOT, 'intents', 'forum.yaml'), 'utf8').replace('examples:\n', 'examples:\n  - "Q ES    OGP???"\n'));
     const consultation = readFileSync(join(dir, 'data', 'consultation.yaml'), 'utf8').replace('start: 2026-11-16', 'start: 16/11/2026');
     writeFileSync(join(dir, 'data', 'consultation.yaml'), consultation);
     const { code, stderr } = await cli(['check'], '', { CABILDO_CONTENT: dir });
@@ -152,6 +154,7 @@ describe('cabildo check', () => {
     expect(stderr).toMatch(/intents\/goodbye\.yaml: \(yaml\): expected a single document/);
     expect(stderr).toMatch(/intents\/human\.yaml: \(file\): is empty/);
     expect(stderr).toMatch(/intents\/ogp\.yaml: answer\.text: unknown fact "\{\{ogp\.no_such_fact\}\}"/);
+    expect(stderr).toMatch(/intents\/(forum|ogp)\.yaml: examples\.\d+: "[^"]+" is also an example of (ogp|forum)/);
     expect(stderr).toMatch(/data\/consultation\.yaml: stages\.1\.start: must be a date as YYYY-MM-DD \(value: "16\/11\/2026"\)/);
   });
 });
