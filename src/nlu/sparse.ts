@@ -1,7 +1,7 @@
 /**
  * Feature lists as rows of small integers in flat typed arrays. Thousands of training examples
  * kept as arrays of feature strings made the garbage collector copy tens of megabytes at every
- * start; as ids in two typed arrays they cost little to keep or collect.
+ * start; as ids in a few typed arrays they cost little to keep or collect.
  */
 import type { Feature } from './features.js';
 
