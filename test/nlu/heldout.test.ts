@@ -39,9 +39,9 @@ describe('held-out evaluation', () => {
     return { accuracy, recall: outOfScopeRecall };
   };
 
-  // Issue 12's targets, 0.95 and 0.95. Measured 0.964 and 0.980 (1,097 and 299 rows). The rows
-  // written before 2026-12-02 were read while training examples were added (0.968 / 0.977); the
-  // 543 and 167 rows added on 2026-12-02 in two batches, never read, alone give 0.960 / 0.982.
+  // Issue 12's targets, 0.95 and 0.95. Measured 0.963 and 0.980 (1,097 and 299 rows). The rows
+  // written before 2026-12-02 were read while training examples were added (0.971 / 0.977); the
+  // 543 and 167 rows added on 2026-12-02 in two batches, never read, alone give 0.954 / 0.982.
   it('reaches 0.95 in-scope accuracy and 0.95 out-of-scope recall', async () => {
     const { accuracy, recall } = await scores(rows);
     expect(recall).toBeGreaterThanOrEqual(0.95);
@@ -49,13 +49,13 @@ describe('held-out evaluation', () => {
   });
 
   // Written apart, avoiding each topic's usual words: issue 12's 0.95 is not reached here
-  // (measured 0.884 in scope, 0.966 out of scope, 670 and 178 rows: the 336 / 105 older rows give
-  // 0.845 / 0.962, the 334 / 73 written blind on 2026-12-02 and never read 0.922 / 0.973). The
-  // floor keeps what is reached.
-  it('keeps 0.86 in-scope accuracy and 0.95 out-of-scope recall on the hard set (target 0.95 and 0.95)', async () => {
+  // (measured 0.917 in scope, 0.971 out of scope, 972 and 240 rows: the 336 / 105 older rows give
+  // 0.875 / 0.971, the 334 / 73 and 302 / 62 written blind on 2026-12-02 and never read
+  // 0.931 / 0.973 and 0.947 / 0.968). The floor keeps what is reached.
+  it('keeps 0.89 in-scope accuracy and 0.95 out-of-scope recall on the hard set (target 0.95 and 0.95)', async () => {
     const { accuracy, recall } = await scores(hard);
     expect(recall).toBeGreaterThanOrEqual(0.95);
-    expect(accuracy).toBeGreaterThanOrEqual(0.86);
+    expect(accuracy).toBeGreaterThanOrEqual(0.89);
   });
 
   it('reads every message the same way after a restart (training is deterministic)', () => {
