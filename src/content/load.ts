@@ -185,14 +185,15 @@ function checkFacts(intents: Map<IntentName, IntentFile>, facts: Record<string, 
   });
 }
 
-/** The same example under two intents teaches the classifier a contradiction. */
+/**
+ * The same example under two intents teaches the classifier a contradiction. Examples are compared
+ * as the classifier reads them: "q es ogp" and "Qué es OGP?" are one example.
+ */
 function checkExampleOverlap(intents: Map<IntentName, IntentFile>, answers: FactAnswer[], issues: ContentIssue[]): void {
   const seen = new Map<string, IntentName>();
-  // Compared as the classifier reads them: "q es ogp" and "Qué es OGP?" are one example.
-  const key = normalizeContent;
   for (const [name, file] of intents) {
     file.examples.forEach((example, i) => {
-      const k = key(example);
+      const k = normalizeContent(example);
       const other = seen.get(k);
       if (other && other !== name) {
         issues.push({ file: `intents/${name}.yaml`, field: `examples.${i}`, message: `"${example}" is also an example of ${other}` });
@@ -202,11 +203,12 @@ function checkExampleOverlap(intents: Map<IntentName, IntentFile>, answers: Fact
   }
   answers.forEach((a, i) => {
     a.questions.forEach((q, j) => {
-      const other = seen.get(key(q));
+      const k = normalizeContent(q);
+      const other = seen.get(k);
       if (other && other !== a.intent) {
         issues.push({ file: 'data/knowledge.yaml', field: `answers.${i}.questions.${j}`, message: `"${q}" is also an example of ${other}` });
       }
-      seen.set(key(q), a.intent);
+      seen.set(k, a.intent);
     });
   });
 }

@@ -1,6 +1,3 @@
-import type { Feature } from './features.js';
-import type { FeatureIds, Rows } from './sparse.js';
-
 /**
  * Multinomial logistic regression (softmax) over sparse binary features, trained by stochastic
  * gradient descent. Naive Bayes weighs each word as if the others were not there; this model
@@ -10,6 +7,8 @@ import type { FeatureIds, Rows } from './sparse.js';
  * examples) and train for seconds; npm's other implementations (ml-logistic-regression) are dense
  * too. The sparse form below trains in a few hundred milliseconds.
  */
+import type { Feature } from './features.js';
+import type { FeatureIds, Rows } from './sparse.js';
 
 /**
  * Five passes: six gave the same cross-validation on 10,035 examples (0.878 / 0.914 against
