@@ -10,6 +10,7 @@ import { loadContent, type Content } from './content/load.js';
 import { CabildoError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createUnderstander, factQuestions, type Understander, type UnderstandOptions } from './nlu/understand.js';
+import { folderCache } from './nlu/model-cache.js';
 import { cleanText, hasWords, normalize } from './nlu/normalize.js';
 import { formCommand } from './dialog/proposal.js';
 import { proposalFlow } from './dialog/proposal-flow.js';
@@ -102,6 +103,8 @@ export interface EngineOptions {
   understand?: UnderstandOptions;
   /** Where the public results are served (`CABILDO_PUBLIC_URL`), for links in answers; without it, no links. */
   publicUrl?: string;
+  /** A folder to keep the trained model in between starts (`CABILDO_MODEL_CACHE`); without it, every start trains. */
+  modelCache?: string;
 }
 
 export interface Engine {
@@ -179,7 +182,8 @@ class CabildoEngine implements Engine {
     this.clock = options.clock ?? (() => new Date());
     this.log = options.logger ?? silentLogger;
     this.publicUrl = options.publicUrl?.replace(/\/+$/, '');
-    this.nlu = createUnderstander(content.intents, options.understand, factQuestions(content.answers));
+    const modelCache = options.modelCache === undefined ? undefined : folderCache(options.modelCache, (message) => this.log.warn({ modelCache: options.modelCache }, message));
+    this.nlu = createUnderstander(content.intents, { ...options.understand, ...(modelCache ? { modelCache } : {}) }, factQuestions(content.answers));
     this.composer = new Composer(content, this.nlu);
   }
 

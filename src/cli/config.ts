@@ -3,7 +3,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { CabildoError } from '../errors.js';
@@ -25,6 +25,8 @@ export interface Settings {
   logLevel?: string;
   /** `CABILDO_PUBLIC_URL`: where the results pages are reached from outside. */
   publicUrl?: string;
+  /** `CABILDO_MODEL_CACHE`: the folder the trained model is kept in between starts; absent when `off`. */
+  modelCache?: string;
   clock: () => Date;
 }
 
@@ -66,9 +68,12 @@ export function readSettings(environment: NodeJS.ProcessEnv = process.env): Sett
   if (env.CABILDO_LOG_LEVEL !== undefined && !LOG_LEVELS.includes(env.CABILDO_LOG_LEVEL)) {
     throw new CabildoError('CONFIG_INVALID', `CABILDO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(env.CABILDO_LOG_LEVEL)}).`);
   }
+  // Beside the store by default: a folder this process can write to, and private to the deployment.
+  const modelCache = env.CABILDO_MODEL_CACHE === 'off' ? undefined : resolve(env.CABILDO_MODEL_CACHE ?? join(dirname(dbFile), '.cache'));
   return {
     contentDir,
     dbFile,
+    ...(modelCache ? { modelCache } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     dbPoolSize,
     ...(secret ? { secret } : {}),

@@ -18,7 +18,7 @@ export async function openEngine(logLevel = 'warn'): Promise<{ engine: Engine; s
   const store = await openStore(settings);
   const logger = createLogger(settings, logLevel);
   try {
-    const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}) });
+    const engine = await createEngine({ contentDir: settings.contentDir, store, clock: settings.clock, logger, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}), ...(settings.modelCache ? { modelCache: settings.modelCache } : {}) });
     return { engine, store, settings, logger };
   } catch (error) {
     await store.close();

@@ -12,6 +12,7 @@ import { NeighbourIndex, type Neighbour } from './neighbours.js';
 import { SoftmaxModel } from './softmax.js';
 import { formFeatures, wordFeatures } from './features.js';
 import { FeatureIds } from './sparse.js';
+import type { ModelCache } from './model-cache.js';
 
 /**
  * Function words that say nothing about the topic. Unlike `natural`'s Spanish list, question
@@ -64,7 +65,8 @@ export class IntentClassifier {
   /** Each training text's stems, which the fact index reads again (a few arrays of shared strings). */
   private readonly trainingStems = new Map<string, string[]>();
 
-  constructor(examples: TrainingExample[]) {
+  /** Trains on `examples`; the softmax model's weights come from `cache` when it holds them for these very examples. */
+  constructor(examples: TrainingExample[], cache?: ModelCache) {
     const words = examples.map((e) => contentWords(e.text));
     // The domain's vocabulary: words of out-of-scope examples are no sign of being in scope.
     this.vocabulary = new Vocabulary(words.filter((_, i) => examples[i]!.intent !== OUT_OF_SCOPE).flat());
@@ -93,7 +95,7 @@ export class IntentClassifier {
     }
     const rows = { ids: Int32Array.from(ids), starts: Int32Array.from(starts), labels: analysed.map((a) => a.label) };
     this.index = new NeighbourIndex(featureIds, { ...rows, ends: Int32Array.from(wordEnds) });
-    this.model = new SoftmaxModel(featureIds, { ...rows, ends: Int32Array.from(ends) });
+    this.model = new SoftmaxModel(featureIds, { ...rows, ends: Int32Array.from(ends) }, cache);
   }
 
   classify(normalized: string): Classification {

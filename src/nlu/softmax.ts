@@ -7,7 +7,12 @@
  * examples) and train for seconds; npm's other implementations (ml-logistic-regression) are dense
  * too. The sparse form below trains in a few hundred milliseconds.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Feature } from './features.js';
+import type { ModelCache } from './model-cache.js';
 import type { FeatureIds, Rows } from './sparse.js';
 
 /**
@@ -25,15 +30,31 @@ export class SoftmaxModel {
   private readonly weights: Float32Array;
   private readonly bias: Float64Array;
 
-  /** Trains on rows numbered by `featureIds` (which another model may share), one per example, labelled. */
-  constructor(private readonly featureIds: FeatureIds, rows: Rows) {
+  /**
+   * Trains on rows numbered by `featureIds` (which another model may share), one per example,
+   * labelled; or, when `cache` holds the weights of this very training, reads them.
+   */
+  constructor(private readonly featureIds: FeatureIds, rows: Rows, cache?: ModelCache) {
     this.labels = [...new Set(rows.labels)];
+    const L = this.labels.length;
+    this.weights = new Float32Array(this.featureIds.size * L);
+    this.bias = new Float64Array(L);
+    const key = cache && trainingKey(this.featureIds.size, rows);
+    const stored = key && cache.read(key);
+    if (stored && stored.length === this.weights.byteLength + this.bias.byteLength) {
+      new Uint8Array(this.weights.buffer).set(stored.subarray(0, this.weights.byteLength));
+      new Uint8Array(this.bias.buffer).set(stored.subarray(this.weights.byteLength));
+      return;
+    }
+    this.train(rows);
+    if (key) cache.write(key, Buffer.concat([new Uint8Array(this.weights.buffer), new Uint8Array(this.bias.buffer)]));
+  }
+
+  private train(rows: Rows): void {
     const labelIds = new Map(this.labels.map((l, i) => [l, i]));
     const target = Int32Array.from(rows.labels, (l) => labelIds.get(l)!);
     const { ids, starts, ends } = rows;
     const L = this.labels.length;
-    this.weights = new Float32Array(this.featureIds.size * L);
-    this.bias = new Float64Array(L);
     const p = new Float64Array(L);
     // A fixed shuffle per epoch: the same training files always give the same model.
     let seed = 1;
@@ -91,4 +112,20 @@ export class SoftmaxModel {
     for (let k = 0; k < L; k++) out[k]! /= sum;
     return out;
   }
+}
+
+/**
+ * What the weights depend on: this file (the training code and its settings), the byte order,
+ * and every example's feature ids and label. The same key means the same weights, bit for bit.
+ */
+function trainingKey(features: number, rows: Rows): string | undefined {
+  let code: Buffer;
+  try {
+    code = readFileSync(fileURLToPath(import.meta.url));
+  } catch {
+    return undefined; // Bundled beyond recognition: no way to tell the training code changed.
+  }
+  const hash = createHash('sha256').update(code).update(`${endianness()}\n${features}\n${rows.labels.join('\n')}\n`);
+  for (const array of [rows.ids, rows.starts, rows.ends]) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  return hash.digest('hex');
 }

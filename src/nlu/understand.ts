@@ -7,6 +7,7 @@ import { INTENT_NAMES, MAX_MESSAGE_LENGTH, type IntentMatch, type IntentName } f
 import { IntentClassifier } from './classifier.js';
 import { cleanText, normalize, normalizeContent } from './normalize.js';
 import { findTrackingNumber } from './rules.js';
+import type { ModelCache } from './model-cache.js';
 
 export interface UnderstandOptions {
   /** Below this probability of the best intent the answer is `none`. */
@@ -15,6 +16,8 @@ export interface UnderstandOptions {
   minCoverage?: number;
   /** When the closest example is out of scope, the best intent needs at least this probability. */
   minConfidenceNearNone?: number;
+  /** Where trained weights are kept between starts (see `model-cache.ts`); without it, every start trains. */
+  modelCache?: ModelCache;
 }
 
 /**
@@ -53,7 +56,7 @@ export function createUnderstander(intents: Map<IntentName, IntentFile>, options
   // A fact question that repeats an intent example would count twice.
   const seen = new Set(own.map((e) => e.text));
   const examples = own.concat(extra.map((e) => ({ intent: e.intent, text: normalizeContent(e.text) })).filter((e) => !seen.has(e.text) && seen.add(e.text)));
-  const classifier = new IntentClassifier(examples);
+  const classifier = new IntentClassifier(examples, options.modelCache);
   // A message that is one of the examples (after normalising) means that example's intent:
   // option labels and stock phrases never depend on the classifier's mood.
   const memorised = new Map(examples.map((e) => [e.text, e.intent]));
