@@ -85,11 +85,17 @@ const flowOf = (state: DialogState) => FLOWS[state.form] as unknown as Flow<Dial
 const MY_DATA = new Set(['mis datos', 'ver mis datos', 'que datos tienen de mi', 'que datos tienes de mi', 'que saben de mi']);
 const ERASE = new Set(['borrar mis datos', 'borra mis datos', 'eliminar mis datos', 'elimina mis datos']);
 const MY_SIGNUPS = new Set(['mis inscripciones', 'ver mis inscripciones', 'mi inscripcion', 'mis mesas']);
+/** Wanting a place at a work table (normalised), as opposed to asking about the tables. */
+const SIGN_UP = /\b(inscrib\w*|anot\w*|registr\w*|apunt\w*|cupos?|sumarme|participar en (una|la|las) mesas?|donde (son|seran|se hacen|se haran|hay))\b/;
+/** Wanting out of a table one signed up for (normalised). */
+const LEAVE_TABLE = /\b(me salgo|salirme|desinscrib\w*|darme de baja|me (doy|bajo) de|cancelar (mi|la) inscripcion|anular (mi|la) inscripcion|ya no (puedo|voy a poder) ir|no (puedo|podre|voy a poder) (ir|asistir))\b/;
 /** "cancelar inscripción M2-7KQ4": read from the raw text (normalising drops digits). */
 const CANCEL_SIGNUP = /^\s*(?:cancelar|anular)\s+(?:mi\s+)?inscripci[oó]n\s+(M\d{1,3}-[A-Z0-9]{4})\s*$/i;
 
 const QUESTION_START =
   /^((y|pero|oye|disculpa|una (pregunta|consulta)|(quisiera|queria|necesito|quiero) saber|me (puedes|pueden|podrias) (decir|explicar|contar)|sabes|saben) )?(que|como|cuando|donde|quien|quienes|cual|cuales|cuanto|cuantos|cuantas|por que|porque|para que|hay|se puede|puedo|es|son)\b/;
+/** "y los resultados dónde los publican": a follow-up whose question word comes a few words in. */
+const LATE_QUESTION = /^(y|pero) (\w+ ){1,3}(donde|cuando|quien|quienes|cuanto|cuantos|cuantas|como)\b/;
 /** Longer texts are answers to the form, even when phrased as questions. */
 const MAX_QUESTION_WORDS = 14;
 
@@ -476,10 +482,16 @@ class CabildoEngine implements Engine {
       case 'timeline':
         return { intent, replies: [timelineReply(c, now)] };
       case 'work_tables': {
+        // "Ya no puedo ir, ¿cómo me salgo?": their sign-ups with the codes that cancel them.
+        if (LEAVE_TABLE.test(folded)) return { intent, replies: [mySignUpsReply(c, await this.store.signUpsOf(key))] };
         const info = workTablesReply(c, now);
         // Mid-flow, the tables are explained; signing up waits until the open flow is done.
         if (!openTables(c, now).length || ctx.open) {
           return { intent, replies: [c.workTables.length ? { ...info, text: `${info.text}\n\n${say(c, 'tables_closed')}` } : info] };
+        }
+        // "¿Cuándo son las mesas?" is a question: the answer, and signing up one tap away.
+        if (!SIGN_UP.test(folded) && folded !== normalize(c.messages.options.tables)) {
+          return { intent, replies: [{ ...info, options: [c.messages.options.sign_up, ...(info.options ?? [])] }] };
         }
         const started = await this.startFlow(FLOWS.signup as unknown as Flow<DialogState>, intent, ctx);
         return { intent, replies: [{ text: info.text }, ...started.replies] };
@@ -522,7 +534,7 @@ class CabildoEngine implements Engine {
   private isQuestion(text: string): boolean {
     const folded = normalize(text);
     if (folded.split(' ').length > MAX_QUESTION_WORDS) return false;
-    if (!text.includes('?') && !QUESTION_START.test(folded)) return false;
+    if (!text.includes('?') && !QUESTION_START.test(folded) && !LATE_QUESTION.test(folded)) return false;
     const match = this.nlu.understand(text);
     return (match.source === 'classifier' || match.source === 'example') && INTERRUPTIBLE.has(match.intent);
   }

@@ -141,6 +141,17 @@ describe('several questions, comparisons and clarification', () => {
     expect(ana.text).not.toMatch(/¡Hola!/);
   });
 
+  it('takes "soy una persona común" as who is asking, not as a second question (no hand-off to a person)', async () => {
+    const { ana } = await ask('puedo participar aunq no sea de ninguna ong? soy una persona comun y corriente no mas');
+    expect(ana.last.replies).toHaveLength(1);
+    expect(ana.last.intent).toBe('participate');
+    expect(ana.text).toMatch(/participar/);
+    expect(ana.text).not.toMatch(/transferirte|¿Me preguntas por/);
+    // Asked as a question, the same words are one.
+    const { ana: bea } = await ask('qué es la OGP? y cuáles son los pilares? vivo en Renca');
+    expect(bea.last.replies).toHaveLength(2);
+  });
+
   it('answers a single question wrapped in a greeting with that question', async () => {
     const { ana } = await ask('hola, buenas tardes. cuántas comunas hay en chile?');
     expect(ana.text).toMatch(/346 comunas/);

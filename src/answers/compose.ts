@@ -67,8 +67,22 @@ const PILLAR_WORDS: [RegExp, IntentName][] = [
 const COMPARISON = /\b(?:diferencia|diferencias|diferente|distinto|distinta|compara|comparacion|versus|vs|entre)\b/;
 
 /** Where a message with several questions splits: question marks, full stops, "y también", "y cómo…". */
-const SENTENCE_BREAK = /[?¿.;!\n]+/;
+const SENTENCE_BREAK = /([?¿.;!\n]+)/;
 const CLAUSE_BREAK = / (?:y )?(?:tambien|ademas|aparte) | y (?=(?:como|cuando|donde|quien|quienes|que|cual|cuales|cuanto|cuantos|cuantas|hasta|desde|por que|para que|puedo|se puede)\b)/;
+/** A sentence about the person (normalised), which in a message with several parts is context: "soy dirigenta vecinal", "vivo en Renca". */
+const ABOUT_ME = /^(yo )?(soy|somos|estoy|vivo|vivimos|trabajo|trabajamos|estudio|me llamo|mi nombre es|represento|tengo (\d+|una|un)\b)/;
+
+/** The sentences of a text, each with whether a question mark opens ("¿") or ends ("?") it. */
+function sentences(text: string): { sentence: string; asked: boolean }[] {
+  // Split with its capturing group, the breaks sit between the sentences.
+  const pieces = text.split(SENTENCE_BREAK);
+  const out: { sentence: string; asked: boolean }[] = [];
+  for (let i = 0; i < pieces.length; i += 2) {
+    out.push({ sentence: pieces[i]!, asked: (pieces[i - 1] ?? '').includes('¿') || (pieces[i + 1] ?? '').includes('?') });
+  }
+  return out;
+}
+
 /** At most this many questions answered from one message. */
 const MAX_ANSWERS = 2;
 
@@ -200,12 +214,13 @@ export class Composer {
 
   /** Several questions in one message: up to two answers, in order; undefined when there are not two. */
   private several(text: string, now: Date): Composed | undefined {
-    const parts = text
-      .split(SENTENCE_BREAK)
-      .flatMap((sentence) => normalize(sentence).split(CLAUSE_BREAK))
-      .map((p) => p.trim())
-      .filter((p) => p.split(' ').length >= 2);
-    if (parts.length < 2) return undefined;
+    const all = sentences(text)
+      .flatMap(({ sentence, asked }) => normalize(sentence).split(CLAUSE_BREAK).map((p) => ({ p: p.trim(), asked })))
+      .filter(({ p }) => p.split(' ').length >= 2);
+    // "…soy una persona común y corriente": who is asking, not another question.
+    const parts = all.filter(({ p, asked }) => asked || !ABOUT_ME.test(p)).map(({ p }) => p);
+    const aboutMe = parts.length < all.length;
+    if (parts.length < 2 && !(aboutMe && parts.length === 1)) return undefined;
     const asked: { intent: IntentName; text: string }[] = [];
     for (const part of parts) {
       const m = this.nlu.understand(part);
@@ -217,7 +232,7 @@ export class Composer {
     if (asked.length === 1) {
       // "hola, quisiera saber qué es el gobierno abierto": one question with a greeting around it.
       const whole = this.nlu.understand(text);
-      if (whole.intent === asked[0]!.intent || !SOCIAL.has(whole.intent)) return undefined;
+      if (!aboutMe && (whole.intent === asked[0]!.intent || !SOCIAL.has(whole.intent))) return undefined;
       return this.answerIntent(asked[0]!.intent, asked[0]!.text, now, { intent: asked[0]!.intent, confidence: whole.confidence, source: 'classifier' });
     }
     const replies: Reply[] = [];

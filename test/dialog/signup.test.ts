@@ -19,6 +19,41 @@ async function signUp(p: ReturnType<typeof person>, table: string, name: string,
   return /\*\*(M\d-[A-Z0-9]{4})\*\*/.exec(p.last.replies.map((r) => r.text).join('\n'))?.[1];
 }
 
+describe('work tables: a question is answered, a wish to sign up starts the sign-up', () => {
+  it('"cuándo son las mesas" gets the dates and a sign-up option, and the next question is answered, not read as a table', async () => {
+    const { engine } = await tablesEngine();
+    const ana = person(engine);
+    await ana.send('cuando son las mesas de trabajo');
+    expect(ana.text).toMatch(/31 de enero de 2028/);
+    expect(ana.text).not.toMatch(/Responde con el código/);
+    expect(ana.options[0]).toBe('Quiero inscribirme');
+    await ana.send('y los resultados donde los publican');
+    expect(ana.last.intent).toBe('results');
+    expect(ana.text).not.toMatch(/Responde con el código de una mesa/);
+    // The option starts the sign-up.
+    await ana.send('Quiero inscribirme');
+    expect(ana.text).toMatch(/Responde con el código de la mesa/);
+    // Mid sign-up, a question whose question word comes a few words in is answered, then the list again.
+    await ana.send('y los resultados donde los publican');
+    expect(ana.text).toMatch(/Publicación de resultados de las mesas/);
+    expect(ana.text).toMatch(/Sigamos con tu inscripción/);
+    await ana.send('M2');
+    expect(ana.text).toMatch(/Para inscribirte en \*\*M2/);
+  });
+
+  it('"ya no puedo ir, cómo me salgo" shows the person\'s sign-ups with the way to cancel, not the list to sign up', async () => {
+    const { engine } = await tablesEngine();
+    const ana = person(engine);
+    const code = await signUp(ana, 'M1', 'Ana Pérez', 'ana@correo.cl');
+    await ana.send('me inscribi en una mesa pero ya no puedo ir, como me salgo');
+    expect(ana.text).toMatch(new RegExp(`cancelar inscripción.*${code}`, 's'));
+    expect(ana.text).not.toMatch(/Responde con el código de la mesa/);
+    const bea = person(engine, 'bea');
+    await bea.send('quiero salirme de la mesa de trabajo');
+    expect(bea.text).toMatch(/No tienes inscripciones/);
+  });
+});
+
 describe('work-table sign-up', () => {
   it('explains the tables, lists them, asks consent, validates the contact and confirms with a code', async () => {
     const { engine, store } = await tablesEngine();
