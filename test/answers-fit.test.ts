@@ -187,3 +187,38 @@ describe('several questions, comparisons and clarification', () => {
     expect(ana.options[0]).toBe('Enviar propuesta');
   });
 });
+
+/** Questions a blind end-to-end probe (90 questions written from the seeds, 2026-12-02) found unanswered. */
+describe('answers that fit the question: what a blind probe found', () => {
+  it.each([
+    ['cuando se reciben propuestas', /Termina el 30 de noviembre de 2027/, /2020/],
+    ['hasta cuando se pueden mandar propuestas pal quinto plan', /10 al 24 de agosto de 2020/, /Ahora estamos en/],
+    ['renca esta en ogp local?', /Renca\*\* no pertenece a OGP Local.*2° Plan de Acción/s, /104 según/],
+    ['que compromisos tiene peñalolen', /Peñalolén Más Verde.*Discapacidad.*Conectados Todo es más Fácil/s, /Justicia Abierta/],
+    ['cuando sale el plan de accion final', /se publica desde el 1 de mayo de 2028/, /Ahora estamos en/],
+    ['donde puedo ver los resultados de las mesas de trabajo', /plataforma abierta a la ciudadanía/, /No tienes propuestas/],
+    ['q son las jornadas de sensibilizacion', /espacios informativos sobre gobierno abierto/, /Ahora estamos en/],
+    ['trabajo en una muni y queremos hacer gobierno abierto, por donde partimos', /transparencia proactiva.*CEPAL/s, /104 según/],
+    ['que es la cocreacion', /gobierno y sociedad civil diseñen juntos los compromisos/, /Colaboración e innovación/],
+    ['como doy mi opinion sobre el borrador del plan', /Podrás opinar aquí mismo/, /Ahí podrás/],
+    ['puedo participar aunq no sea de ninguna ong?', /\*\*cualquier persona\*\* interesada/, /transferirte/],
+    ['que es un compromiso', /Los compromisos deben ser específicos/, /Debe ser específicos/],
+    ['ley del lobby', /^En Chile, la Ley del Lobby/, /^la Ley/],
+  ])('"%s"', async (question, expected, wrong) => {
+    const { ana } = await ask(question);
+    expect(ana.text).toMatch(expected);
+    expect(ana.text).not.toMatch(wrong);
+    expectShort(ana);
+  });
+
+  it.each([
+    ['q es la mesa de gobierno abierto', 'y quien la preside', /La preside el Subsecretario General de la Presidencia/],
+    ['como entra un pais a la ogp', 'y chile desde cuando esta?', /Chile es miembro de OGP desde \*\*2011\*\*/],
+    ['cuantos planes tiene chile', 'y el ultimo cuantos compromisos tenia', /quinto plan de acción\*\* de Chile es el de \*\*2020-2022/],
+    ['que es ogp local', 'y peñalolen q compromisos tiene', /Peñalolén Más Verde/],
+  ])('after "%s", "%s" is read against that topic', async (first, followUp, expected) => {
+    const { ana } = await ask(first, followUp);
+    expect(ana.text).toMatch(expected);
+    expectShort(ana);
+  });
+});

@@ -11,7 +11,7 @@
  */
 import type { Content } from '../content/load.js';
 import type { FactAnswer, StageId } from '../content/schema.js';
-import { contextLive, contextState, followUpOf, type ContextState, type FollowUp } from '../dialog/context.js';
+import { contextLive, contextState, followUpOf, leansBack, type ContextState, type FollowUp } from '../dialog/context.js';
 import { FactIndex } from '../nlu/facts.js';
 import { normalize } from '../nlu/normalize.js';
 import type { Understander } from '../nlu/understand.js';
@@ -105,6 +105,11 @@ export class Composer {
       const picked = this.pick(text, context);
       if (picked) return this.answerIntent(picked, text, now, { intent: picked, confidence: 1, source: 'classifier' });
       const follow = followUpOf(text);
+      // "y quién la preside?" after the Mesa, "y Chile desde cuándo está?" after joining OGP: a
+      // fact of the last topic says more than the generic follow-up.
+      const factFirst = follow ? (follow === 'when' || follow === 'who') && !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : leansBack(text) && this.staysOnTopic(text, context.topic);
+      const fact = factFirst ? this.findFact(context.topic, text) : undefined;
+      if (fact) return this.factAnswer(fact, now);
       if (follow) return this.followUp(context, follow, now);
     } else if (followUpOf(text) === 'more') {
       return this.moreWithoutContext(now);
@@ -149,11 +154,21 @@ export class Composer {
   private answerIntent(intent: IntentName, text: string, now: Date, match: IntentMatch): Composed {
     const c = this.content;
     const fact = this.findFact(intent, text);
-    if (fact) return { kind: 'reply', intent: fact.intent, replies: [this.factReply(fact)], context: contextState(fact.intent, 'fact', now, { fact: fact.id }) };
+    if (fact) return this.factAnswer(fact, now);
     const file = c.intents.get(intent)!;
     // The overview (the intent's answer, with today's offer where it belongs) is the engine's to give.
     const keep = !file.action ? !SOCIAL.has(intent) : file.action === 'timeline' || file.action === 'results' || file.action === 'work_tables';
     return { kind: 'intent', match: { ...match, intent }, ...(keep ? { context: contextState(intent, 'overview', now) } : {}) };
+  }
+
+  private factAnswer(fact: FactAnswer, now: Date): Composed {
+    return { kind: 'reply', intent: fact.intent, replies: [this.factReply(fact)], context: contextState(fact.intent, 'fact', now, { fact: fact.id }) };
+  }
+
+  /** A message the classifier cannot place, or places in the topic itself: read against that topic. */
+  private staysOnTopic(text: string, topic: IntentName): boolean {
+    const m = this.nlu.understand(text);
+    return m.intent === 'none' || m.intent === topic;
   }
 
   /** The fact a text asks about: a plan named by its number, else the nearest fact question. */
@@ -164,11 +179,15 @@ export class Composer {
       const history = this.facts.get('history.2020');
       if (history) return history;
     }
-    const found = this.facts.find(intent, text);
+    let found = this.facts.find(intent, text);
+    // The 2020 calendar answers only a question that names the past ("cuándo se reciben
+    // propuestas" is about today's consultation, however close its words).
+    if (found?.id === 'history.2020' && !PAST.test(folded)) found = undefined;
     // A plan named by its number ("el segundo plan") is one of Chile's plans, whatever fact of
     // plans in general the words also fit.
     if (intent === 'chile.plans' || intent === 'action_plan' || found?.id.startsWith('chile.plan')) {
-      const n = planNumber(folded);
+      // About Chile's plans, "y el último?" needs no "plan" to name one.
+      const n = planNumber(intent === 'chile.plans' ? `plan ${folded}` : folded);
       const plan = n ? this.facts.get(`chile.plan${n}`) : undefined;
       if (plan) return plan;
     }
@@ -364,7 +383,9 @@ function withoutGreeting(text: string): string | undefined {
 }
 
 /** The year of the last calendar the seeds describe, and the words that name its stages. */
-const HISTORY_YEAR = /\b2020\b/;
+const HISTORY_YEAR = /\b(?:2020|(?:quinto|5to) plan)\b/;
+/** A question about an earlier consultation: its year, the fifth plan, or the past tense of its stages. */
+const PAST = /\b(?:2020|quinto|5to|anterior|pasad[oa]|fue|fueron|recibieron|hicieron|se publico|historia)\b/;
 const STAGE_WORDS = /\b(?:recepcion|propuestas|mesas?|consulta|borrador|seleccion|selecciono|publico|publicacion|calendario|cronograma|fechas?|mes|etapas?)\b/;
 
 /** Ordinals and numbers people use for Chile's plans: "quinto", "5to", "5°", "plan 5", "3er". */
@@ -375,6 +396,8 @@ const PLAN_NUMBERS: [RegExp, number][] = [
   [/\b(?:cuarto|4to|4o)\b/, 4],
   [/\b(?:quinto|5to|5o)\b/, 5],
   [/\b(?:sexto|6to|6o)\b/, 6],
+  // The latest plan the facts know (its commitments are not counted in the seeds; its years are).
+  [/\b(?:ultimo|mas reciente)\b/, 5],
 ];
 
 /** The plan number a (normalised) text names next to "plan", or undefined. */

@@ -174,6 +174,8 @@ export function resultsReply(content: Content, now: Date, mine: Proposal[], publ
     text += `\n\n${say(content, 'results_link', { url: `${publicUrl}/resultados` })}`;
     const own = mine.filter((p) => p.status !== 'retirada').slice(0, 5);
     if (own.length) text += `\n${own.map((p) => `- [${p.id}](${publicUrl}/resultados/${p.id})`).join('\n')}`;
+  } else {
+    text += `\n\n${say(content, 'results_where')}`;
   }
   return mine.length ? { text, options: [content.messages.options.my_proposals] } : { text };
 }

@@ -333,6 +333,7 @@ export const MESSAGE_KEYS = [
   'notice_table_reminder',
   'results_info',
   'results_link',
+  'results_where',
   'welcome_back',
   'welcome_back_step',
   'welcome_back_contact',

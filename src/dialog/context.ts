@@ -27,6 +27,12 @@ const WHO = /\b(?:quien|quienes)\b/;
 /** A follow-up leans on what came before: "y …", "eso", "entonces", or is only a question word. */
 const LEANS_BACK = /^(?:y|e|pero|entonces|ya|ok|oka|bueno|ah)\b|\b(?:eso|esto|ese|esa|ahi|entonces)\b/;
 
+/** A short message that leans on what came before ("y el último?", "y eso?"). */
+export function leansBack(text: string): boolean {
+  const folded = normalize(text);
+  return folded.split(' ').length <= MAX_FOLLOW_UP_WORDS && LEANS_BACK.test(folded);
+}
+
 /** The follow-up a short message asks, or undefined when it is a question of its own. */
 export function followUpOf(text: string): FollowUp | undefined {
   const folded = normalize(text);
