@@ -204,6 +204,8 @@ describe('answers that fit the question: what a blind probe found', () => {
     ['puedo participar aunq no sea de ninguna ong?', /\*\*cualquier persona\*\* interesada/, /transferirte/],
     ['que es un compromiso', /Los compromisos deben ser específicos/, /Debe ser específicos/],
     ['ley del lobby', /^En Chile, la Ley del Lobby/, /^la Ley/],
+    ['q organizaciones de la sociedad civil han participado en ogp en chile', /Ciudadano Inteligente.*Chile Transparente/s, /tiene que co-crear/],
+    ['perdi el numero de seguimiento de mi propuesta, q hago', /escribe «mis propuestas» desde ahí/, /^No tienes propuestas enviadas desde esta conversación\. Si tienes un número/],
   ])('"%s"', async (question, expected, wrong) => {
     const { ana } = await ask(question);
     expect(ana.text).toMatch(expected);
