@@ -24,7 +24,7 @@ console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
 
 const ours = await cabildoScores(content, root);
 const theirs = await nlpjsScores(content, root);
-console.log('## Understanding (test/nlu/heldout.tsv and heldout-hard.tsv)\n');
+console.log('## Understanding (test/nlu/heldout.tsv, heldout-hard.tsv and heldout-formal.tsv)\n');
 console.log('| | held-out file | in-scope accuracy | out-of-scope recall | training |');
 console.log('|---|---|---|---|---|');
 for (const [name, scores] of [['Cabildo', ours], ['nlp.js (node-nlp)', theirs]] as const) {

@@ -12,6 +12,7 @@ const NEW_INTENTS = ['access_to_information', 'service_request', 'bot.identity']
 describe('held-out evaluation', () => {
   const rows = readHeldout(ROOT);
   const hard = readHeldout(ROOT, 'heldout-hard.tsv');
+  const formal = readHeldout(ROOT, 'heldout-formal.tsv');
   const facts = readFactsHeldout(ROOT);
 
   it('covers every intent with at least 8 utterances (12 for the new ones) and 40 out of scope', () => {
@@ -26,7 +27,7 @@ describe('held-out evaluation', () => {
   it('shares no utterance with the training files (intent examples and fact questions)', () => {
     const c = content();
     const training = new Set([...[...c.intents.values()].flatMap((f) => f.examples), ...c.answers.flatMap((a) => a.questions)].map(normalize));
-    const overlap = [...rows, ...hard].map((r) => r.text).concat(facts.map((f) => f.question)).filter((t) => training.has(normalize(t)));
+    const overlap = [...rows, ...hard, ...formal].map((r) => r.text).concat(facts.map((f) => f.question)).filter((t) => training.has(normalize(t)));
     expect(overlap).toEqual([]);
   });
 
@@ -39,9 +40,9 @@ describe('held-out evaluation', () => {
     return { accuracy, recall: outOfScopeRecall };
   };
 
-  // Issue 12's targets, 0.95 and 0.95. Measured 0.963 and 0.980 (1,097 and 299 rows). The rows
-  // written before 2026-12-02 were read while training examples were added (0.971 / 0.977); the
-  // 543 and 167 rows added on 2026-12-02 in two batches, never read, alone give 0.954 / 0.982.
+  // Issue 12's targets, 0.95 and 0.95. Measured 0.959 and 0.973 (1,097 and 299 rows). The rows
+  // written before 2026-12-02 were read while training examples were added (0.964 / 0.970); the
+  // 543 and 167 rows added on 2026-12-02 in two batches, never read, alone give 0.954 / 0.976.
   it('reaches 0.95 in-scope accuracy and 0.95 out-of-scope recall', async () => {
     const { accuracy, recall } = await scores(rows);
     expect(recall).toBeGreaterThanOrEqual(0.95);
@@ -49,13 +50,24 @@ describe('held-out evaluation', () => {
   });
 
   // Written apart, avoiding each topic's usual words: issue 12's 0.95 is not reached here
-  // (measured 0.917 in scope, 0.971 out of scope, 972 and 240 rows: the 336 / 105 older rows give
-  // 0.875 / 0.971, the 334 / 73 and 302 / 62 written blind on 2026-12-02 and never read
-  // 0.931 / 0.973 and 0.947 / 0.968). The floor keeps what is reached.
+  // (measured 0.920 in scope, 0.963 out of scope, 972 and 240 rows: the 336 / 105 older rows give
+  // 0.881 / 0.962, the 334 / 73 and 302 / 62 written blind on 2026-12-02 and never read
+  // 0.925 / 0.986 and 0.957 / 0.935). The floor keeps what is reached.
   it('keeps 0.89 in-scope accuracy and 0.95 out-of-scope recall on the hard set (target 0.95 and 0.95)', async () => {
     const { accuracy, recall } = await scores(hard);
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(accuracy).toBeGreaterThanOrEqual(0.89);
+  });
+
+  // Written blind on 2026-12-02 from the intents' answers and the seeds, the way government FAQ
+  // pages and formal emails ask, with other services' questions and domain words in another sense
+  // ("reservar una mesa", "el plan de datos") out of scope; never read. Measured 0.886 / 0.882
+  // (350 and 85 rows) before the training examples in the same register were added, 0.906 /
+  // 0.929 after: issue 12's 0.95 / 0.95 is not reached here. The floor keeps what is reached.
+  it('keeps 0.90 in-scope accuracy and 0.92 out-of-scope recall on the formal set (target 0.95 and 0.95)', async () => {
+    const { accuracy, recall } = await scores(formal);
+    expect(recall).toBeGreaterThanOrEqual(0.92);
+    expect(accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
   it('reads every message the same way after a restart (training is deterministic)', () => {
