@@ -9,6 +9,7 @@
 import { loadContent, type Content } from './content/load.js';
 import { CabildoError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
+import { formatTrackingNumber } from './nlu/rules.js';
 import { createUnderstander, factQuestions, type Understander, type UnderstandOptions } from './nlu/understand.js';
 import { folderCache } from './nlu/model-cache.js';
 import { cleanText, hasWords, normalize } from './nlu/normalize.js';
@@ -85,8 +86,10 @@ const flowOf = (state: DialogState) => FLOWS[state.form] as unknown as Flow<Dial
 const MY_DATA = new Set(['mis datos', 'ver mis datos', 'que datos tienen de mi', 'que datos tienes de mi', 'que saben de mi']);
 const ERASE = new Set(['borrar mis datos', 'borra mis datos', 'eliminar mis datos', 'elimina mis datos']);
 const MY_SIGNUPS = new Set(['mis inscripciones', 'ver mis inscripciones', 'mi inscripcion', 'mis mesas']);
+/** A proposal's number without "GA" and its year (normalised): "propuesta número 4821", "folio 12". */
+const NUMBER_WITHOUT_YEAR = /\b(?:numero|nro|n|folio|seguimiento)\s+(\d{1,6})\b/;
 /** Wanting a place at a work table (normalised), as opposed to asking about the tables. */
-const SIGN_UP = /\b(inscrib\w*|anot\w*|registr\w*|apunt\w*|cupos?|sumarme|participar en (una|la|las) mesas?|donde (son|seran|se hacen|se haran|hay))\b/;
+const SIGN_UP = /\b(inscrib\w*|anot\w*|registr\w*|apunt\w*|cupos?|sumarme|participar en (una|la|las) mesas?)\b/;
 /** Wanting out of a table one signed up for (normalised). */
 const LEAVE_TABLE = /\b(me salgo|salirme|desinscrib\w*|darme de baja|me (doy|bajo) de|cancelar (mi|la) inscripcion|anular (mi|la) inscripcion|ya no (puedo|voy a poder) ir|no (puedo|podre|voy a poder) (ir|asistir))\b/;
 /** "cancelar inscripción M2-7KQ4": read from the raw text (normalising drops digits). */
@@ -502,11 +505,12 @@ class CabildoEngine implements Engine {
         if (ctx.open) return this.busy(intent, ctx.open);
         return this.startFlow(FLOWS.draft as unknown as Flow<DialogState>, intent, ctx);
       case 'proposal.status': {
-        if (match.trackingNumber) {
-          const p = await this.store.get(match.trackingNumber);
+        const trackingNumber = match.trackingNumber ?? (await this.numberWithoutYear(text));
+        if (trackingNumber) {
+          const p = await this.store.get(trackingNumber);
           // Tracking numbers are sequential: whoever is not the author gets the public view.
           const reply = !p
-            ? { text: say(c, 'status_not_found', { id: match.trackingNumber }), options: [c.messages.options.my_proposals] }
+            ? { text: say(c, 'status_not_found', { id: trackingNumber }), options: [c.messages.options.my_proposals] }
             : p.userKey === key
               ? proposalStatus(c, p)
               : publicStatus(c, p);
@@ -520,6 +524,21 @@ class CabildoEngine implements Engine {
       case 'data_deletion':
         return this.startFlow(FLOWS.deletion as unknown as Flow<DialogState>, intent, ctx);
     }
+  }
+
+  /**
+   * "mi propuesta número 4821": the tracking number it names without its year, as the proposal of
+   * a year of the reception that has it; as written when none has it (the reply says the form).
+   */
+  private async numberWithoutYear(text: string): Promise<string | undefined> {
+    const seq = NUMBER_WITHOUT_YEAR.exec(normalize(text))?.[1];
+    if (!seq) return undefined;
+    const reception = this.content.consultation.stages.find((s) => s.id === 'reception')!;
+    for (let year = Number(reception.start.slice(0, 4)); year <= Number(reception.end.slice(0, 4)); year++) {
+      const id = formatTrackingNumber(year, Number(seq));
+      if (await this.store.get(id)) return id;
+    }
+    return seq;
   }
 
   /** Asked to start a flow while one is open: that one goes on (the caller asks its question again). */

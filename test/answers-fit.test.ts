@@ -224,3 +224,36 @@ describe('answers that fit the question: what a blind probe found', () => {
     expectShort(ana);
   });
 });
+
+/** What a second blind probe (100 new questions, 2026-12-02) found after the first round of fixes. */
+describe('answers that fit the question: what a second blind probe found', () => {
+  it('answers two facts of one topic asked together ("cuánto se demoran? y hay que pagar?")', async () => {
+    const { ana } = await ask('cuanto se demoran en responder una solicitud de transparencia? y hay q pagar?');
+    expect(ana.last.replies).toHaveLength(2);
+    expect(ana.last.replies[0]!.text).toMatch(/20 días hábiles/);
+    expect(ana.last.replies[1]!.text).toMatch(/gratuito/);
+  });
+
+  it('reads "y si no me responden?" after the transparency law as its appeal, and "y cómo participo?" as a new topic', async () => {
+    const { ana } = await ask('que es la ley de transparencia', 'y si no me responden?');
+    expect(ana.text).toMatch(/amparo.*Consejo para la Transparencia/s);
+    expect(ana.text).not.toMatch(/asistente automático/);
+    const { ana: bea } = await ask('que es la ogp', 'y como participo');
+    expect(bea.last.intent).toBe('participate');
+  });
+
+  it('says where the work tables are without opening the sign-up list, also to "y en regiones?"', async () => {
+    const { ana } = await ask('donde se hacen las mesas de trabajo', 'y en regiones tambien?');
+    expect(ana.text).toMatch(/Lugares: Región Metropolitana de Santiago, Región de Valparaíso, Región del Biobío y en línea/);
+    expect(ana.text).not.toMatch(/Responde con el código/);
+    expectShort(ana);
+  });
+
+  it('takes "y quién la escribió" after a question as about that, not about the bot; "¿y tú eres un robot?" is about the bot', async () => {
+    const { ana } = await ask('q es la carta iberoamericana de gobierno abierto y quien la escribio');
+    expect(ana.text).not.toMatch(/asistente automático|organiza la/);
+    const { ana: bea } = await ask('que es la ogp? y tu eres un robot?');
+    expect(bea.last.replies).toHaveLength(2);
+    expect(bea.last.replies[1]!.text).toMatch(/asistente automático/);
+  });
+});

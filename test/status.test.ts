@@ -24,6 +24,18 @@ describe('proposal status', () => {
     expect(other.text).toMatch(/No encontré/);
   });
 
+  it('finds "mi propuesta número 1" without GA and its year, and says the form of a number it cannot find', async () => {
+    const { engine } = await testEngine();
+    const ana = person(engine, 'ana');
+    const id = await submit(ana);
+    const seq = Number(id.slice(-6));
+    await ana.send(`en q estado esta mi propuesta numero ${seq}`);
+    expect(ana.text).toContain(id);
+    expect(ana.text).toMatch(/Estado: \*\*recibida\*\*/);
+    await ana.send('en q estado esta mi propuesta numero 4821');
+    expect(ana.text).toMatch(/No encontré ninguna propuesta con el número 4821.*GA-\d{4}-\d{6}/s);
+  });
+
   it('lists "my proposals" for the same channel user only', async () => {
     const { engine } = await testEngine();
     const ana = person(engine, 'ana');

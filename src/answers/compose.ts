@@ -83,6 +83,11 @@ function sentences(text: string): { sentence: string; asked: boolean }[] {
   return out;
 }
 
+/** Intents about Cabildo itself, answered after another question only when it speaks to the bot. */
+const ABOUT_THE_BOT = new Set<IntentName>(['bot.identity', 'human']);
+const TO_THE_BOT = /\b(?:eres|estas|tu|te|usted|bot|robot|humano|humana|persona|asistente|programa|maquina|cabildo|chat|hablo|hablar)\b/;
+/** A reading this probable is another topic, even in a follow-up (the bar a command mid-flow needs). */
+const SURE = 0.9;
 /** At most this many questions answered from one message. */
 const MAX_ANSWERS = 2;
 
@@ -107,8 +112,10 @@ export class Composer {
       const follow = followUpOf(text);
       // "y quién la preside?" after the Mesa, "y Chile desde cuándo está?" after joining OGP: a
       // fact of the last topic says more than the generic follow-up.
-      const factFirst = follow ? (follow === 'when' || follow === 'who') && !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : leansBack(text) && this.staysOnTopic(text, context.topic);
-      const fact = factFirst ? this.findFact(context.topic, text) : undefined;
+      const factFirst = follow ? (follow === 'when' || follow === 'who') && !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : leansBack(text);
+      // "y si no me responden?" after the transparency law is its appeal, unless the message is
+      // surely about another topic ("y cómo participo?").
+      const fact = factFirst && (follow || this.staysOnTopic(text, context.topic)) ? this.findFact(context.topic, text) : undefined;
       if (fact) return this.factAnswer(fact, now);
       if (follow) return this.followUp(context, follow, now);
     } else if (followUpOf(text) === 'more') {
@@ -165,10 +172,10 @@ export class Composer {
     return { kind: 'reply', intent: fact.intent, replies: [this.factReply(fact)], context: contextState(fact.intent, 'fact', now, { fact: fact.id }) };
   }
 
-  /** A message the classifier cannot place, or places in the topic itself: read against that topic. */
+  /** A message the classifier cannot place, places in the topic itself, or places elsewhere without being sure. */
   private staysOnTopic(text: string, topic: IntentName): boolean {
     const m = this.nlu.understand(text);
-    return m.intent === 'none' || m.intent === topic;
+    return m.intent === 'none' || m.intent === topic || m.confidence < SURE;
   }
 
   /** The fact a text asks about: a plan named by its number, else the nearest fact question. */
@@ -206,10 +213,8 @@ export class Composer {
   }
 
   /** The reply a knowledge intent gets in a message with several questions (no dialog is started). */
-  private partReply(intent: IntentName, text: string, now: Date): Reply | undefined {
+  private partReply(intent: IntentName, now: Date): Reply | undefined {
     const c = this.content;
-    const fact = this.findFact(intent, text);
-    if (fact) return this.factReply(fact);
     const file = c.intents.get(intent)!;
     if (!file.action) return this.overview(intent);
     switch (file.action) {
@@ -240,12 +245,25 @@ export class Composer {
     const parts = all.filter(({ p, asked }) => asked || !ABOUT_ME.test(p)).map(({ p }) => p);
     const aboutMe = parts.length < all.length;
     if (parts.length < 2 && !(aboutMe && parts.length === 1)) return undefined;
-    const asked: { intent: IntentName; text: string }[] = [];
+    // Each question once: a topic, or a fact of it ("¿cuánto se demoran?" and "¿y hay que pagar?"
+    // are two facts of the transparency law).
+    const asked: { intent: IntentName; text: string; fact?: FactAnswer }[] = [];
     for (const part of parts) {
       const m = this.nlu.understand(part);
-      if (SOCIAL.has(m.intent) || m.source === 'out_of_scope') continue;
-      if (asked.some((a) => a.intent === m.intent)) continue;
-      asked.push({ intent: m.intent, text: part });
+      const previous = asked.at(-1)?.intent;
+      const unplaced = SOCIAL.has(m.intent) || m.source === 'out_of_scope';
+      // "…y hay que pagar?": a short part that leans on the one before is read against its topic,
+      // and answered only by a fact of it.
+      const leaning = unplaced && previous !== undefined && leansBack(part);
+      if (unplaced && !leaning) continue;
+      // "qué es la Carta Iberoamericana y quién la escribió": a "who" after another question is
+      // about that, not about the bot, unless it speaks to the bot.
+      if (asked.length && ABOUT_THE_BOT.has(m.intent) && !TO_THE_BOT.test(part)) continue;
+      const intent = leaning ? previous! : m.intent;
+      const fact = this.findFact(intent, part);
+      if (leaning && fact?.intent !== intent) continue;
+      if (asked.some((a) => a.intent === intent && a.fact?.id === fact?.id)) continue;
+      asked.push({ intent, text: part, ...(fact ? { fact } : {}) });
     }
     if (!asked.length) return undefined;
     if (asked.length === 1) {
@@ -258,7 +276,7 @@ export class Composer {
     const answered: IntentName[] = [];
     for (const a of asked) {
       if (answered.length >= MAX_ANSWERS) break;
-      const reply = this.partReply(a.intent, a.text, now);
+      const reply = a.fact ? this.factReply(a.fact) : this.partReply(a.intent, now);
       if (!reply) continue;
       replies.push(reply);
       answered.push(a.intent);

@@ -160,7 +160,12 @@ function stageWhen(content: Content, id: 'work_tables' | 'results' | 'selection'
 
 /** What the work tables are, and when, by the calendar. */
 export function workTablesReply(content: Content, now: Date): Reply {
-  return { text: say(content, 'work_tables_info', { when: stageWhen(content, 'work_tables', now) }), options: [content.messages.options.timeline] };
+  const text = say(content, 'work_tables_info', { when: stageWhen(content, 'work_tables', now) });
+  // "¿Dónde son?", "¿y en regiones?": where they are, without opening the sign-up list.
+  const where = [...new Set(content.workTables.filter((t) => !t.online).map((t) => t.territory))];
+  if (content.workTables.some((t) => t.online)) where.push(content.messages.messages.tables_online);
+  const places = where.length ? `\n${say(content, 'work_tables_where', { places: new Intl.ListFormat('es', { type: 'conjunction' }).format(where) })}` : '';
+  return { text: `${text}${places}`, options: [content.messages.options.timeline] };
 }
 
 /**

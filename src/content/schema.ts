@@ -334,6 +334,8 @@ export const MESSAGE_KEYS = [
   'results_info',
   'results_link',
   'results_where',
+  'work_tables_where',
+  'tables_online',
   'welcome_back',
   'welcome_back_step',
   'welcome_back_contact',
