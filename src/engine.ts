@@ -21,7 +21,7 @@ import { mySignUpsReply, signUpFlow } from './dialog/signup-flow.js';
 import { openTables } from './answers/tables.js';
 import { fitOffers, withTodayOffer } from './answers/stage.js';
 import { midFlowMessage, resumed } from './dialog/mid-flow.js';
-import { Composer } from './answers/compose.js';
+import { asksWholeCalendar, Composer } from './answers/compose.js';
 import { CONTEXT_TTL_MS, contextFlow, type ContextState } from './dialog/context.js';
 import { localDate } from './answers/timeline.js';
 import type { Flow, FlowContext, Step } from './dialog/flow.js';
@@ -36,6 +36,7 @@ import {
   staticAnswer,
   timelineReply,
   workTablesReply,
+  calendarReply,
 } from './answers/render.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Store } from './store/port.js';
@@ -483,7 +484,7 @@ class CabildoEngine implements Engine {
         return { intent, replies: [OFFERS_TODAY.has(intent) ? withTodayOffer(c, reply, now, ctx.open) : reply] };
       }
       case 'timeline':
-        return { intent, replies: [timelineReply(c, now)] };
+        return { intent, replies: [asksWholeCalendar(folded) ? calendarReply(c, now) : timelineReply(c, now)] };
       case 'work_tables': {
         // "Ya no puedo ir, ¿cómo me salgo?": their sign-ups with the codes that cancel them.
         if (LEAVE_TABLE.test(folded)) return { intent, replies: [mySignUpsReply(c, await this.store.signUpsOf(key))] };

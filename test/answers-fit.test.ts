@@ -249,6 +249,22 @@ describe('answers that fit the question: what a second blind probe found', () =>
     expectShort(ana);
   });
 
+  it('gives every stage with its dates when asked for the stages, today\'s marked; "Fechas" offers it', async () => {
+    const { ana } = await ask('cuales son las etapas del proceso pa hacer un nuevo plan de accion');
+    expect(ana.text).toMatch(/Jornadas de sensibilización\*\*: 1 oct 2026 – 15 nov 2026/);
+    expect(ana.text).toMatch(/Recepción de propuestas\*\*: 16 nov 2026 – 30 nov 2027 \(ahora\)/);
+    expect(ana.text).toMatch(/Publicación del Plan de Acción\*\*: 1 may 2028 – 31 may 2028/);
+    expect(ana.text.match(/^- \*\*/gm)).toHaveLength(7);
+    expectShort(ana);
+    const { ana: bea } = await ask('fechas');
+    expect(bea.options).toContain('Calendario completo');
+    await bea.send('Calendario completo');
+    expect(bea.text.match(/^- \*\*/gm)).toHaveLength(7);
+    // The fifth plan's stages are history, all of them.
+    const { ana: cata } = await ask('etapas del quinto plan');
+    expect(cata.text).toMatch(/sensibilización: agosto de 2020.*10 al 24 de agosto de 2020.*sus resultados, octubre de 2020.*diciembre de 2020/s);
+  });
+
   it('takes "y quién la escribió" after a question as about that, not about the bot; "¿y tú eres un robot?" is about the bot', async () => {
     const { ana } = await ask('q es la carta iberoamericana de gobierno abierto y quien la escribio');
     expect(ana.text).not.toMatch(/asistente automático|organiza la/);

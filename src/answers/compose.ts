@@ -160,6 +160,11 @@ export class Composer {
   /** The answer to one intent: its fact when the text asks for one, else its overview. */
   private answerIntent(intent: IntentName, text: string, now: Date, match: IntentMatch): Composed {
     const c = this.content;
+    // "¿Cuáles son las etapas para hacer el plan?": the consultation's calendar, which the engine gives.
+    const folded = normalize(text);
+    if ((intent === 'timeline' || intent === 'action_plan') && asksWholeCalendar(folded) && !HISTORY_YEAR.test(folded)) {
+      return { kind: 'intent', match: { ...match, intent: 'timeline' }, context: contextState('timeline', 'overview', now) };
+    }
     const fact = this.findFact(intent, text);
     if (fact) return this.factAnswer(fact, now);
     const file = c.intents.get(intent)!;
@@ -405,6 +410,11 @@ const HISTORY_YEAR = /\b(?:2020|(?:quinto|5to) plan)\b/;
 /** A question about an earlier consultation: its year, the fifth plan, or the past tense of its stages. */
 const PAST = /\b(?:2020|quinto|5to|anterior|pasad[oa]|fue|fueron|recibieron|hicieron|se publico|historia)\b/;
 const STAGE_WORDS = /\b(?:recepcion|propuestas|mesas?|consulta|borrador|seleccion|selecciono|publico|publicacion|calendario|cronograma|fechas?|mes|etapas?)\b/;
+
+/** Asking for every stage, not today's (normalised): "¿cuáles son las etapas?", "cronograma completo". */
+export function asksWholeCalendar(folded: string): boolean {
+  return /\b(?:etapas|calendario|cronograma|todas las fechas)\b/.test(folded);
+}
 
 /** Ordinals and numbers people use for Chile's plans: "quinto", "5to", "5°", "plan 5", "3er". */
 const PLAN_NUMBERS: [RegExp, number][] = [

@@ -111,9 +111,24 @@ export function timelineReply(content: Content, now: Date): Reply {
   if (next) parts.push(say(content, 'timeline_next', { stage: next.name, start: formatDate(next.start) }));
   const reception = receptionState(c, now);
   if (reception.state === 'open') parts.push(say(content, 'timeline_reception_open', { end: formatDate(reception.stage.end) }));
-  // What today allows, offered; not "Fechas" itself, which is this answer.
+  // What today allows, offered (not "Fechas" itself, which is this answer), and every stage.
   const { option } = todayOffer(content, now);
-  return { text: parts.join('\n\n'), ...(option && option !== content.messages.options.timeline ? { options: [option] } : {}) };
+  const options = [...(option && option !== content.messages.options.timeline ? [option] : []), content.messages.options.calendar];
+  return { text: parts.join('\n\n'), options };
+}
+
+/** "1 oct 2026": seven stages with both dates fit a phone screen only this short. */
+const SHORT_DATE = new Intl.DateTimeFormat('es-CL', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** Every stage of the consultation with its dates, today's marked: "¿cuáles son las etapas?". */
+export function calendarReply(content: Content, now: Date): Reply {
+  const c = content.consultation;
+  const { current } = calendarPosition(c, now);
+  const lines = [...c.stages]
+    .sort((a, b) => a.start.localeCompare(b.start))
+    .map((s) => `- **${s.name}**: ${SHORT_DATE.format(new Date(s.start))} – ${SHORT_DATE.format(new Date(s.end))}${current.includes(s) ? ` ${say(content, 'calendar_now')}` : ''}`);
+  const { option } = todayOffer(content, now);
+  return { text: `${say(content, 'calendar_intro')}\n${lines.join('\n')}`, ...(option && option !== content.messages.options.timeline ? { options: [option] } : {}) };
 }
 
 /** What happens after a submission, per the calendar. */
