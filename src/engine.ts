@@ -421,6 +421,9 @@ class CabildoEngine implements Engine {
   /** Starts a flow for the intent that asked for it. */
   private async startFlow(flow: Flow<DialogState>, intent: IntentName, ctx: FlowContext): Promise<TurnResult> {
     const step = await flow.start(ctx);
+    // A flow that cannot start ("la consulta del borrador abre el…") leaves the context of this
+    // answer in place, for "¿y después?".
+    if (step.kind === 'done') return { intent, replies: step.replies };
     return { intent, replies: (await this.apply(ctx, step, ''))?.replies ?? [] };
   }
 

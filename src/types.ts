@@ -2,6 +2,7 @@
  * The domain types every front end and module shares. All plain JSON: no class instances,
  * dates as ISO strings, so state can be stored, diffed and sent over any channel.
  */
+import type { StageId } from './content/schema.js';
 
 /** The public list of intents: `classify` prints these names and evaluations score by them. */
 export const INTENT_NAMES = [
@@ -324,6 +325,8 @@ export type DialogState =
       level: 'fact' | 'overview' | 'more';
       /** The two intents offered when the bot asked "¿A o B?". */
       choices?: IntentName[];
+      /** The stage of the calendar the last answer was about ("¿cuándo es la consulta del borrador?"). */
+      stage?: StageId;
       updatedAt: string;
     };
 

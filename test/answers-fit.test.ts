@@ -265,6 +265,19 @@ describe('answers that fit the question: what a second blind probe found', () =>
     expect(cata.text).toMatch(/sensibilización: agosto de 2020.*10 al 24 de agosto de 2020.*sus resultados, octubre de 2020.*diciembre de 2020/s);
   });
 
+  it.each([
+    ['cuando es la seleccion de propuestas', /\*\*Selección de propuestas\*\*: del 1 de marzo de 2028 al 31 de marzo de 2028/, /borrador del plan.*1 de abril de 2028/s],
+    ['cuando son las jornadas de sensibilizacion', /\*\*Jornadas de sensibilización\*\*: del 1 de octubre de 2026/, /recepción de propuestas/],
+    ['cuando publican los resultados de las mesas', /\*\*Publicación de resultados de las mesas\*\*: del 1 de febrero de 2028/, /selecciona las propuestas/],
+    ['cuando es la consulta publica del borrador', /1 de abril de 2028/, /publica el Plan de Acción\*\* \(desde el 1 de mayo de 2028\)/],
+  ])('"%s" gets that stage\'s dates, and "¿y después?" what follows it', async (question, dates, after) => {
+    const { ana } = await ask(question);
+    expect(ana.text).toMatch(dates);
+    expect(ana.text).not.toMatch(/Ahora estamos en/);
+    await ana.send('y despues de eso q viene?');
+    expect(ana.text).toMatch(after);
+  });
+
   it('takes "y quién la escribió" after a question as about that, not about the bot; "¿y tú eres un robot?" is about the bot', async () => {
     const { ana } = await ask('q es la carta iberoamericana de gobierno abierto y quien la escribio');
     expect(ana.text).not.toMatch(/asistente automático|organiza la/);

@@ -167,9 +167,12 @@ export class Composer {
     }
     const fact = this.findFact(intent, text);
     if (fact) return this.factAnswer(fact, now);
+    // "¿Cuándo es la selección?": that stage's dates, not today's stage.
+    const stage = intent === 'timeline' ? namedStage(folded) : undefined;
+    if (stage) return this.stageDates(stage, intent, now);
     const file = c.intents.get(intent)!;
     // The overview (the intent's answer, with today's offer where it belongs) is the engine's to give.
-    const keep = !file.action ? !SOCIAL.has(intent) : file.action === 'timeline' || file.action === 'results' || file.action === 'work_tables';
+    const keep = !file.action ? !SOCIAL.has(intent) : ['timeline', 'results', 'work_tables', 'draft_plan'].includes(file.action);
     return { kind: 'intent', match: { ...match, intent }, ...(keep ? { context: contextState(intent, 'overview', now) } : {}) };
   }
 
@@ -338,18 +341,14 @@ export class Composer {
         return { kind: 'reply', intent: topic, replies: [{ text: c.messages.messages.more_end, options: this.topicOptions(topic) }], context: keep('more') };
       }
       case 'after': {
-        const stage = this.stageOf(topic, now);
+        const stage = context.stage ?? this.stageOf(topic, now);
         const fact = stage ? this.facts.get(`after.${stage}`) : undefined;
         if (fact) return { kind: 'reply', intent: 'timeline', replies: [this.factReply(fact)], context: contextState('timeline', 'fact', now, { fact: fact.id }) };
         return { kind: 'intent', match: { intent: 'timeline', confidence: 1, source: 'classifier' }, context: contextState('timeline', 'overview', now) };
       }
       case 'when': {
-        const stageId = TOPIC_STAGE[topic];
-        const stage = stageId && c.consultation.stages.find((s) => s.id === stageId);
-        if (stage) {
-          const text = fillSlots(c.messages.messages.stage_dates, { stage: stage.name, start: formatDate(stage.start), end: formatDate(stage.end) });
-          return { kind: 'reply', intent: 'timeline', replies: [{ text, options: [c.messages.options.timeline] }], context: contextState(topic, 'overview', now) };
-        }
+        const stageId = context.stage ?? TOPIC_STAGE[topic];
+        if (stageId) return this.stageDates(stageId, topic, now);
         return { kind: 'intent', match: { intent: 'timeline', confidence: 1, source: 'classifier' }, context: contextState('timeline', 'overview', now) };
       }
       case 'place': {
@@ -373,6 +372,15 @@ export class Composer {
   }
 
   /** The stage a topic is about; for the calendar itself, today's (or the next). */
+  /** "**Selección de propuestas**: del … al …", kept as the context for "¿y después?". */
+  private stageDates(id: StageId, topic: IntentName, now: Date): Composed {
+    const c = this.content;
+    const stage = c.consultation.stages.find((s) => s.id === id);
+    if (!stage) return { kind: 'intent', match: { intent: 'timeline', confidence: 1, source: 'classifier' }, context: contextState('timeline', 'overview', now) };
+    const text = fillSlots(c.messages.messages.stage_dates, { stage: stage.name, start: formatDate(stage.start), end: formatDate(stage.end) });
+    return { kind: 'reply', intent: 'timeline', replies: [{ text, options: [c.messages.options.timeline, c.messages.options.calendar] }], context: contextState(topic, 'overview', now, { stage: id }) };
+  }
+
   private stageOf(topic: IntentName, now: Date): StageId | undefined {
     const mapped = TOPIC_STAGE[topic];
     if (mapped) return mapped;
@@ -410,6 +418,19 @@ const HISTORY_YEAR = /\b(?:2020|(?:quinto|5to) plan)\b/;
 /** A question about an earlier consultation: its year, the fifth plan, or the past tense of its stages. */
 const PAST = /\b(?:2020|quinto|5to|anterior|pasad[oa]|fue|fueron|recibieron|hicieron|se publico|historia)\b/;
 const STAGE_WORDS = /\b(?:recepcion|propuestas|mesas?|consulta|borrador|seleccion|selecciono|publico|publicacion|calendario|cronograma|fechas?|mes|etapas?)\b/;
+
+/** The stage of the calendar a (normalised) question names, the more specific first ("resultados de las mesas" before "mesas"). */
+const STAGE_CUES: [RegExp, StageId][] = [
+  [/\b(?:sensibilizacion|jornadas? informativas?)\b/, 'awareness'],
+  [/\bresultados de las mesas\b/, 'results'],
+  [/\bmesas de trabajo\b/, 'work_tables'],
+  [/\b(?:seleccion|seleccionan|eligen las propuestas)\b/, 'selection'],
+  [/\b(?:borrador|consulta publica)\b/, 'draft_consultation'],
+  [/\brecepcion\b/, 'reception'],
+];
+function namedStage(folded: string): StageId | undefined {
+  return STAGE_CUES.find(([cue]) => cue.test(folded))?.[1];
+}
 
 /** Asking for every stage, not today's (normalised): "¿cuáles son las etapas?", "cronograma completo". */
 export function asksWholeCalendar(folded: string): boolean {

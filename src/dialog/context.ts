@@ -6,6 +6,7 @@
 import type { Content } from '../content/load.js';
 import { normalize } from '../nlu/normalize.js';
 import type { DialogState, IntentName } from '../types.js';
+import type { StageId } from '../content/schema.js';
 import type { Flow } from './flow.js';
 
 export type ContextState = Extract<DialogState, { form: 'context' }>;
@@ -53,8 +54,8 @@ export function contextLive(state: ContextState | undefined, now: Date): state i
   return !!state && now.getTime() - Date.parse(state.updatedAt) <= CONTEXT_TTL_MS;
 }
 
-export function contextState(topic: IntentName, level: ContextState['level'], now: Date, extra: { fact?: string; choices?: IntentName[] } = {}): ContextState {
-  return { v: 1, form: 'context', topic, level, ...(extra.fact ? { fact: extra.fact } : {}), ...(extra.choices ? { choices: extra.choices } : {}), updatedAt: now.toISOString() };
+export function contextState(topic: IntentName, level: ContextState['level'], now: Date, extra: { fact?: string; choices?: IntentName[]; stage?: StageId } = {}): ContextState {
+  return { v: 1, form: 'context', topic, level, ...(extra.fact ? { fact: extra.fact } : {}), ...(extra.choices ? { choices: extra.choices } : {}), ...(extra.stage ? { stage: extra.stage } : {}), updatedAt: now.toISOString() };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { INTENT_NAMES, PILLARS, PROPOSAL_STATUSES, PROPOSAL_STEPS, VOTES } from '../types.js';
+import { STAGE_IDS } from '../content/schema.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 const moderation = z.object({ reason: z.string(), at: isoDate, by: z.string() });
@@ -145,6 +146,7 @@ const currentDialogState = z.discriminatedUnion('form', [
     fact: z.string().optional(),
     level: z.enum(['fact', 'overview', 'more']),
     choices: z.array(z.enum(INTENT_NAMES)).optional(),
+    stage: z.enum(STAGE_IDS).optional(),
     updatedAt: isoDate,
   }),
 ]);
