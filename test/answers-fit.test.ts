@@ -249,6 +249,18 @@ describe('answers that fit the question: what a second blind probe found', () =>
     expectShort(ana);
   });
 
+  it.each([
+    ['es verdad que la ogp nacio en la onu?', /nace en el seno de Naciones Unidas/],
+    ['cual es el objetivo de la mesa de gobierno abierto', /instancia de participación de la sociedad civil/],
+    ['que organizacion coordina a la sociedad civil en ogp chile', /Fundación Ciudadano Inteligente, que decidió liderar la coordinación/],
+    ['q consiguio la sociedad civil en el tercer plan de accion', /mecanismo permanente y formal de diálogo/],
+    ['donde y cuando fue el encuentro regional de las americas de ogp el 2016', /30 de mayo al 2 de junio de 2016, en Montevideo/],
+  ])('answers "%s" from the seeds', async (question, expected) => {
+    const { ana } = await ask(question);
+    expect(ana.text).toMatch(expected);
+    expectShort(ana);
+  });
+
   it('gives every stage with its dates when asked for the stages, today\'s marked; "Fechas" offers it', async () => {
     const { ana } = await ask('cuales son las etapas del proceso pa hacer un nuevo plan de accion');
     expect(ana.text).toMatch(/Jornadas de sensibilización\*\*: 1 oct 2026 – 15 nov 2026/);
