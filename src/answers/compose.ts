@@ -371,7 +371,6 @@ export class Composer {
     }
   }
 
-  /** The stage a topic is about; for the calendar itself, today's (or the next). */
   /** "**Selección de propuestas**: del … al …", kept as the context for "¿y después?". */
   private stageDates(id: StageId, topic: IntentName, now: Date): Composed {
     const c = this.content;
@@ -381,6 +380,7 @@ export class Composer {
     return { kind: 'reply', intent: 'timeline', replies: [{ text, options: [c.messages.options.timeline, c.messages.options.calendar] }], context: contextState(topic, 'overview', now, { stage: id }) };
   }
 
+  /** The stage a topic is about; for the calendar itself, today's (or the next). */
   private stageOf(topic: IntentName, now: Date): StageId | undefined {
     const mapped = TOPIC_STAGE[topic];
     if (mapped) return mapped;
