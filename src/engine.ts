@@ -91,6 +91,8 @@ const MY_SIGNUPS = new Set(['mis inscripciones', 'ver mis inscripciones', 'mi in
 const NUMBER_WITHOUT_YEAR = /\b(?:numero|nro|n|folio|seguimiento)\s+(\d{1,6})\b/;
 /** Wanting a place at a work table (normalised), as opposed to asking about the tables. */
 const SIGN_UP = /\b(inscrib\w*|anot\w*|registr\w*|apunt\w*|cupos?|sumarme|participar en (una|la|las) mesas?)\b/;
+/** Telling of a sign-up already made (normalised), which is not asking for another. */
+const SIGNED_UP = /\b(me inscribi|me anote|me registre|estoy (inscrit|anotad|registrad)\w*)\b/;
 /** Wanting out of a table one signed up for (normalised). */
 const LEAVE_TABLE = /\b(me salgo|salirme|desinscrib\w*|darme de baja|me (doy|bajo) de|cancelar (mi|la) inscripcion|anular (mi|la) inscripcion|ya no (puedo|voy a poder) ir|no (puedo|podre|voy a poder) (ir|asistir))\b/;
 /** "cancelar inscripción M2-7KQ4": read from the raw text (normalising drops digits). */
@@ -489,8 +491,8 @@ class CabildoEngine implements Engine {
       case 'timeline':
         return { intent, replies: [asksWholeCalendar(folded) ? calendarReply(c, now) : timelineReply(c, now)] };
       case 'work_tables': {
-        // "Ya no puedo ir, ¿cómo me salgo?": their sign-ups with the codes that cancel them.
-        if (LEAVE_TABLE.test(folded)) return { intent, replies: [mySignUpsReply(c, await this.store.signUpsOf(key))] };
+        // "Ya no puedo ir, ¿cómo me salgo?", "me inscribí en una mesa": their sign-ups, with the codes that cancel them.
+        if (LEAVE_TABLE.test(folded) || SIGNED_UP.test(folded)) return { intent, replies: [mySignUpsReply(c, await this.store.signUpsOf(key))] };
         const info = workTablesReply(c, now);
         // Mid-flow, the tables are explained; signing up waits until the open flow is done.
         if (!openTables(c, now).length || ctx.open) {

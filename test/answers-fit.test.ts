@@ -298,3 +298,27 @@ describe('answers that fit the question: what a second blind probe found', () =>
     expect(bea.last.replies[1]!.text).toMatch(/asistente automático/);
   });
 });
+
+/** What a third blind probe (100 new questions, 2026-12-02: 83 answered) found. */
+describe('answers that fit the question: what a third blind probe found', () => {
+  it.each([
+    ['el cuarto plan de q años era', 'y cuantos compromisos tenia?', /cuarto plan de acción\*\* de Chile fue el de \*\*2018-2020\*\*, con \*\*12 compromisos/, /primer plan/],
+    ['cuando se creo la ogp', 'y chile desde cuando es miembro?', /Chile es miembro de OGP desde \*\*2011\*\*/, /Ahora estamos en/],
+    ['que es la ogp', 'y eso cuando es', /se creó en \*\*2011\*\*/, /Ahora estamos en/],
+  ])('after "%s", "%s"', async (first, followUp, expected, wrong) => {
+    const { ana } = await ask(first, followUp);
+    expect(ana.text).toMatch(expected);
+    expect(ana.text).not.toMatch(wrong);
+  });
+
+  it('"me inscribí en una mesa" shows the sign-ups (none here, and where else to look) instead of a new sign-up', async () => {
+    const { ana } = await ask('me anote en una mesa pero no voy a poder, como me salgo');
+    expect(ana.text).toMatch(/No tienes inscripciones en mesas de trabajo desde esta conversación.*«mis inscripciones» desde ahí/s);
+    expect(ana.text).not.toMatch(/Responde con el código/);
+  });
+
+  it('sends a complaint to the OIRS in plain Spanish', async () => {
+    const { ana } = await ask('los vecinos hacen fiesta todas las noches y no dejan dormir, a quien reclamo');
+    expect(ana.text).toMatch(/Puedes contactarla en persona en la municipalidad, por teléfono o con el formulario/);
+  });
+});

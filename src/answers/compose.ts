@@ -86,6 +86,8 @@ function sentences(text: string): { sentence: string; asked: boolean }[] {
 /** Intents about Cabildo itself, answered after another question only when it speaks to the bot. */
 const ABOUT_THE_BOT = new Set<IntentName>(['bot.identity', 'human']);
 const TO_THE_BOT = /\b(?:eres|estas|tu|te|usted|bot|robot|humano|humana|persona|asistente|programa|maquina|cabildo|chat|hablo|hablar)\b/;
+/** Words that point at the last answer ("y eso cuándo es?"). */
+const REFERS_BACK = /\b(?:eso|esto|ese|esa|esos|esas|ahi|alli)\b/;
 /** A reading this probable is another topic, even in a follow-up (the bar a command mid-flow needs). */
 const SURE = 0.9;
 /** At most this many questions answered from one message. */
@@ -109,13 +111,19 @@ export class Composer {
     if (contextLive(context, now)) {
       const picked = this.pick(text, context);
       if (picked) return this.answerIntent(picked, text, now, { intent: picked, confidence: 1, source: 'classifier' });
-      const follow = followUpOf(text);
+      // "y Chile desde cuándo es miembro?" after when OGP was created names something else, which
+      // the classifier is sure of: not a follow-up of the last topic ("y eso cuándo es?" is).
+      const typed = followUpOf(text);
+      const namesAnother = (typed === 'when' || typed === 'who') && !REFERS_BACK.test(normalize(text)) && !this.staysOnTopic(text, context.topic);
+      const follow = namesAnother ? undefined : typed;
       // "y quién la preside?" after the Mesa, "y Chile desde cuándo está?" after joining OGP: a
       // fact of the last topic says more than the generic follow-up.
       const factFirst = follow ? (follow === 'when' || follow === 'who') && !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : leansBack(text);
       // "y si no me responden?" after the transparency law is its appeal, unless the message is
       // surely about another topic ("y cómo participo?").
-      const fact = factFirst && (follow || this.staysOnTopic(text, context.topic)) ? this.findFact(context.topic, text) : undefined;
+      let fact = factFirst && (follow || this.staysOnTopic(text, context.topic)) ? this.findFact(context.topic, text) : undefined;
+      // "el cuarto plan…" then "¿y cuántos compromisos tenía?": the same plan, not the nearest one.
+      if (fact?.id.startsWith('chile.plan') && context.fact?.startsWith('chile.plan') && !planNumber(`plan ${normalize(text)}`)) fact = this.facts.get(context.fact) ?? fact;
       if (fact) return this.factAnswer(fact, now);
       if (follow) return this.followUp(context, follow, now);
     } else if (followUpOf(text) === 'more') {
