@@ -91,6 +91,9 @@ const MY_SIGNUPS = new Set(['mis inscripciones', 'ver mis inscripciones', 'mi in
 const NUMBER_WITHOUT_YEAR = /\b(?:numero|nro|n|folio|seguimiento)\s+(\d{1,6})\b/;
 /** Wanting a place at a work table (normalised), as opposed to asking about the tables. */
 const SIGN_UP = /\b(inscrib\w*|anot\w*|registr\w*|apunt\w*|cupos?|sumarme|participar en (una|la|las) mesas?)\b/;
+/** Another public service's procedure (normalised): pensions, health insurance, ID, taxes, elections, benefits. */
+const OTHER_SERVICE =
+  /\b(?:tramites?|fonasa|isapre|afp|pension\w*|jubila\w*|registro civil|carnet|cedula|pasaporte|licencia de conducir|sii|impuestos|servel|vocal de mesa|subsidio\w*|serviu|cesfam|consultorio|becas?|seguro de cesantia|bono\w*|registro social de hogares|chileatiende)\b/;
 /** Telling of a sign-up already made (normalised), which is not asking for another. */
 const SIGNED_UP = /\b(me inscribi|me anote|me registre|estoy (inscrit|anotad|registrad)\w*)\b/;
 /** Wanting out of a table one signed up for (normalised). */
@@ -485,7 +488,9 @@ class CabildoEngine implements Engine {
     const file = c.intents.get(intent)!;
     switch (file.action) {
       case undefined: {
-        const reply = staticAnswer(c, file.answer!);
+        // "¿Cómo saco mi carnet?": not ours, but there is a right door for it.
+        const services = intent === 'none' && OTHER_SERVICE.test(folded) ? c.referrals.services : undefined;
+        const reply = services ? { ...staticAnswer(c, file.answer!), text: say(c, 'other_services', { services }) } : staticAnswer(c, file.answer!);
         return { intent, replies: [OFFERS_TODAY.has(intent) ? withTodayOffer(c, reply, now, ctx.open) : reply] };
       }
       case 'timeline':

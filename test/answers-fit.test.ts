@@ -317,6 +317,22 @@ describe('answers that fit the question: what a third blind probe found', () => 
     expect(ana.text).not.toMatch(/Responde con el código/);
   });
 
+  it('"¿y quién se encarga de implementarlo?" after a commitment names its responsible institution, not who selects proposals', async () => {
+    const { ana } = await ask('que partes tiene un compromiso', 'y quien se encarga de implementarlo?');
+    expect(ana.text).toMatch(/institución responsable de su implementación/);
+    expect(ana.text).not.toMatch(/selecciona/);
+  });
+
+  it('points another public service\'s procedure to the door from data/referrals.yaml; small talk gets the usual reply', async () => {
+    const { ana } = await ask('como saco mi carnet de identidad');
+    expect(ana.last.intent).toBe('none');
+    expect(ana.text).toMatch(/para trámites de otros servicios públicos te orienta ChileAtiende \(chileatiende\.gob\.cl o el teléfono 101\)/);
+    expectShort(ana);
+    const { ana: bea } = await ask('receta de empanadas');
+    expect(bea.text).not.toMatch(/ChileAtiende/);
+    expect(bea.text).toMatch(/fuera de lo que sé/);
+  });
+
   it('sends a complaint to the OIRS in plain Spanish', async () => {
     const { ana } = await ask('los vecinos hacen fiesta todas las noches y no dejan dormir, a quien reclamo');
     expect(ana.text).toMatch(/Puedes contactarla en persona en la municipalidad, por teléfono o con el formulario/);

@@ -118,10 +118,14 @@ export class Composer {
       const follow = namesAnother ? undefined : typed;
       // "y quién la preside?" after the Mesa, "y Chile desde cuándo está?" after joining OGP: a
       // fact of the last topic says more than the generic follow-up.
-      const factFirst = follow ? (follow === 'when' || follow === 'who') && !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : leansBack(text);
+      // For "who", the topic's own fact always comes first ("¿y quién lo implementa?" after a
+      // commitment); for "when", only on topics without a stage of their own.
+      const factFirst = follow === 'who' || (follow === 'when' ? !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : !follow && leansBack(text));
       // "y si no me responden?" after the transparency law is its appeal, unless the message is
       // surely about another topic ("y cómo participo?").
       let fact = factFirst && (follow || this.staysOnTopic(text, context.topic)) ? this.findFact(context.topic, text) : undefined;
+      // A "who" with a stage of its own reads only the topic's facts: "¿y quién decide?" after the dates is the typed answer's.
+      if (follow === 'who' && TOPIC_STAGE[context.topic] && fact?.intent !== context.topic) fact = undefined;
       // "el cuarto plan…" then "¿y cuántos compromisos tenía?": the same plan, not the nearest one.
       if (fact?.id.startsWith('chile.plan') && context.fact?.startsWith('chile.plan') && !planNumber(`plan ${normalize(text)}`)) fact = this.facts.get(context.fact) ?? fact;
       if (fact) return this.factAnswer(fact, now);

@@ -78,6 +78,8 @@ export const referralsSchema = z.strictObject({
   channels: text,
   /** Where a person can check that this chat is official (a page of the organiser that announces it). */
   official: text,
+  /** Who guides people through other public services' procedures (pensions, ID cards, taxes); without it, the bot only says it cannot help. */
+  services: text.optional(),
 });
 export type Referrals = z.infer<typeof referralsSchema>;
 
@@ -334,6 +336,7 @@ export const MESSAGE_KEYS = [
   'results_info',
   'results_link',
   'results_where',
+  'other_services',
   'calendar_intro',
   'calendar_now',
   'work_tables_where',

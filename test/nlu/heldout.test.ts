@@ -40,9 +40,11 @@ describe('held-out evaluation', () => {
     return { accuracy, recall: outOfScopeRecall };
   };
 
-  // Issue 12's targets, 0.95 and 0.95. Measured 0.963 and 0.977 (1,097 and 299 rows). The rows
-  // written before 2026-12-02 were read while training examples were added (0.966 / 0.970); the
-  // 543 and 167 rows added on 2026-12-02 in two batches, never read, alone give 0.959 / 0.982.
+  // Issue 12's targets, 0.95 and 0.95. Measured 0.955 and 0.980 (1,097 and 299 rows). The rows
+  // written before 2026-12-02 were read while training examples were added (0.953 / 0.977); the
+  // 543 and 167 rows added on 2026-12-02 in two batches, never read, alone give 0.958 / 0.982.
+  // Training order alone moves these by about a point: one fact with five questions took the
+  // whole set from 0.963 to 0.955 in scope, cross-validation unchanged (0.874 / 0.921).
   it('reaches 0.95 in-scope accuracy and 0.95 out-of-scope recall', async () => {
     const { accuracy, recall } = await scores(rows);
     expect(recall).toBeGreaterThanOrEqual(0.95);
@@ -50,9 +52,9 @@ describe('held-out evaluation', () => {
   });
 
   // Written apart, avoiding each topic's usual words: issue 12's 0.95 is not reached here
-  // (measured 0.922 in scope, 0.967 out of scope, 972 and 240 rows: the 336 / 105 older rows give
-  // 0.887 / 0.962, the 334 / 73 and 302 / 62 written blind on 2026-12-02 and never read
-  // 0.922 / 0.986 and 0.960 / 0.952). The floor keeps what is reached.
+  // (measured 0.922 in scope, 0.971 out of scope, 972 and 240 rows: the 336 / 105 older rows give
+  // 0.875 / 0.962, the 334 / 73 and 302 / 62 written blind on 2026-12-02 and never read
+  // 0.928 / 0.986 and 0.967 / 0.968). The floor keeps what is reached.
   it('keeps 0.89 in-scope accuracy and 0.95 out-of-scope recall on the hard set (target 0.95 and 0.95)', async () => {
     const { accuracy, recall } = await scores(hard);
     expect(recall).toBeGreaterThanOrEqual(0.95);
@@ -63,7 +65,7 @@ describe('held-out evaluation', () => {
   // pages and formal emails ask, with other services' questions and domain words in another sense
   // ("reservar una mesa", "el plan de datos") out of scope; never read. Measured 0.886 / 0.882
   // (350 and 85 rows) before the training examples in the same register were added, 0.906 /
-  // 0.929 right after, 0.917 / 0.918 with the fact questions added later: with 85 rows out of
+  // 0.929 right after, 0.903 to 0.917 / 0.918 with the fact questions added later: with 85 rows out of
   // scope, one training example in or out moves two of them (2.4 points), so the floor leaves
   // that much room. Issue 12's 0.95 / 0.95 is not reached here.
   it('keeps 0.90 in-scope accuracy and 0.90 out-of-scope recall on the formal set (target 0.95 and 0.95)', async () => {
