@@ -120,7 +120,7 @@ export class Composer {
       // fact of the last topic says more than the generic follow-up.
       // For "who", the topic's own fact always comes first ("¿y quién lo implementa?" after a
       // commitment); for "when", only on topics without a stage of their own.
-      const factFirst = follow === 'who' || (follow === 'when' ? !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : !follow && leansBack(text));
+      const factFirst = !namesAnother && (follow === 'who' || (follow === 'when' ? !TOPIC_STAGE[context.topic] && context.topic !== 'timeline' : !follow && leansBack(text)));
       // "y si no me responden?" after the transparency law is its appeal, unless the message is
       // surely about another topic ("y cómo participo?").
       let fact = factFirst && (follow || this.staysOnTopic(text, context.topic)) ? this.findFact(context.topic, text) : undefined;

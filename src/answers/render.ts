@@ -111,10 +111,13 @@ export function timelineReply(content: Content, now: Date): Reply {
   if (next) parts.push(say(content, 'timeline_next', { stage: next.name, start: formatDate(next.start) }));
   const reception = receptionState(c, now);
   if (reception.state === 'open') parts.push(say(content, 'timeline_reception_open', { end: formatDate(reception.stage.end) }));
-  // What today allows, offered (not "Fechas" itself, which is this answer), and every stage.
+  return { text: parts.join('\n\n'), options: [...offerBesideDates(content, now), content.messages.options.calendar] };
+}
+
+/** What today allows, offered with an answer about dates: not "Fechas" itself, which that answer is. */
+function offerBesideDates(content: Content, now: Date): string[] {
   const { option } = todayOffer(content, now);
-  const options = [...(option && option !== content.messages.options.timeline ? [option] : []), content.messages.options.calendar];
-  return { text: parts.join('\n\n'), options };
+  return option && option !== content.messages.options.timeline ? [option] : [];
 }
 
 /** "1 oct 2026": seven stages with both dates fit a phone screen only this short. */
@@ -127,8 +130,8 @@ export function calendarReply(content: Content, now: Date): Reply {
   const lines = [...c.stages]
     .sort((a, b) => a.start.localeCompare(b.start))
     .map((s) => `- **${s.name}**: ${SHORT_DATE.format(new Date(s.start))} – ${SHORT_DATE.format(new Date(s.end))}${current.includes(s) ? ` ${say(content, 'calendar_now')}` : ''}`);
-  const { option } = todayOffer(content, now);
-  return { text: `${say(content, 'calendar_intro')}\n${lines.join('\n')}`, ...(option && option !== content.messages.options.timeline ? { options: [option] } : {}) };
+  const options = offerBesideDates(content, now);
+  return { text: `${say(content, 'calendar_intro')}\n${lines.join('\n')}`, ...(options.length ? { options } : {}) };
 }
 
 /** What happens after a submission, per the calendar. */
